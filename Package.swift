@@ -1,0 +1,98 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Strictness shared by every target of ours. Dependencies are unaffected (H-1, H-36).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
+]
+/// Library modules also hide their imports unless a public signature needs them.
+let library: [SwiftSetting] = strict + [.enableUpcomingFeature("InternalImportsByDefault")]
+
+let package = Package(
+    name: "psa-insight",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "psa-insight", targets: ["psa-insight"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    ],
+    targets: [
+        // The pure domain: Foundation only.
+        .target(name: "InsightCore", swiftSettings: library),
+        // A seeded, generated MSP business and its ground truth: the demo's data and the tests' oracle.
+        .target(name: "MSPModel", dependencies: ["InsightCore"], swiftSettings: library),
+        // One SQLKit store for SQLite and PostgreSQL.
+        .target(
+            name: "InsightStore",
+            dependencies: [
+                "InsightCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: library
+        ),
+        // Composition root: configuration, opening the store, the use cases the CLI runs.
+        .target(
+            name: "InsightApp",
+            dependencies: [
+                "InsightCore", "InsightStore", "MSPModel",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: library
+        ),
+        .executableTarget(
+            name: "psa-insight",
+            dependencies: [
+                "InsightApp", "InsightCore", "MSPModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Release-mode benchmarks: `swift run -c release insight-bench …`.
+        .executableTarget(
+            name: "insight-bench",
+            dependencies: [
+                "InsightApp", "InsightCore", "InsightStore", "MSPModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Fixtures and the store contract suite, shared by test targets.
+        .target(
+            name: "InsightTestSupport",
+            dependencies: ["InsightCore", "InsightStore"],
+            swiftSettings: library
+        ),
+        .testTarget(name: "InsightCoreTests", dependencies: ["InsightCore"], swiftSettings: strict),
+        .testTarget(name: "MSPModelTests", dependencies: ["MSPModel", "InsightCore"], swiftSettings: strict),
+        .testTarget(
+            name: "InsightStoreTests",
+            dependencies: ["InsightStore", "InsightCore", "InsightTestSupport", "MSPModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InsightAppTests",
+            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel"],
+            swiftSettings: strict
+        ),
+    ]
+)

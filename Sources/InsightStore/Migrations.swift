@@ -1,0 +1,226 @@
+import SQLKit
+
+/// One schema change. Migrations are append-only: never edit, rename or reorder one that has shipped; add a
+/// new one. They use SQLKit's DDL builders and never refer to app types, so that they keep meaning what they
+/// meant when they were written.
+struct Migration: Sendable {
+    /// Never renamed: it is what `schema_migrations` records.
+    let id: String
+    let apply: @Sendable (any SQLDatabase) async throws -> Void
+}
+
+extension Migration {
+    /// Every migration, in order.
+    static let all: [Migration] = [
+        Migration(id: "0001_tenants_and_psa_records", apply: createTenantsAndRecords)
+    ]
+}
+
+private let boolean = SQLDataType.custom(SQLRaw("BOOLEAN"))
+
+/// Creates a PSA record table with the columns every such table leads with. Frozen with 0001: later
+/// migrations must not call it (copy it if a new table needs the same shape).
+private func createRecordTable(
+    _ db: any SQLDatabase, _ name: String, columns: (SQLCreateTableBuilder) -> SQLCreateTableBuilder
+) async throws {
+    let builder = db.create(table: name)
+        .column("tenant_id", type: .text, .notNull)
+        .column("source", type: .text, .notNull)
+        .column("source_id", type: .text, .notNull)
+        .column("source_updated_at_ms", type: .bigint, .notNull)
+        .column("synced_at_ms", type: .bigint, .notNull)
+        .column("currency", type: .text)
+    try await columns(builder)
+        .primaryKey("tenant_id", "source", "source_id")
+        .run()
+}
+
+@Sendable private func createTenantsAndRecords(_ db: any SQLDatabase) async throws {
+    try await db.create(table: "tenants")
+        .column("id", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("name", type: .text, .notNull)
+        .column("psa", type: .text, .notNull)
+        .column("base_currency", type: .text, .notNull)
+        .column("time_zone", type: .text, .notNull)
+        .column("fiscal_year_start_month", type: .bigint, .notNull)
+        .column("created_at_ms", type: .bigint, .notNull)
+        .run()
+
+    try await createRecordTable(db, "companies") {
+        $0.column("name", type: .text, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("status", type: .text, .notNull)
+            .column("market", type: .text)
+            .column("account_manager_id", type: .text)
+    }
+    try await createRecordTable(db, "configurations") {
+        $0.column("company_id", type: .text, .notNull)
+            .column("name", type: .text, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("active", type: boolean, .notNull)
+    }
+    try await createRecordTable(db, "members") {
+        $0.column("identifier", type: .text, .notNull)
+            .column("name", type: .text, .notNull)
+            .column("title", type: .text)
+            .column("active", type: boolean, .notNull)
+            .column("daily_capacity_micros", type: .bigint, .notNull)
+    }
+    try await db.create(table: "member_rates")
+        .column("tenant_id", type: .text, .notNull)
+        .column("source", type: .text, .notNull)
+        .column("member_id", type: .text, .notNull)
+        .column("effective_from", type: .bigint, .notNull)
+        .column("hourly_cost_micros", type: .bigint)
+        .column("hourly_rate_micros", type: .bigint)
+        .column("currency", type: .text)
+        .primaryKey("tenant_id", "source", "member_id", "effective_from")
+        .run()
+    try await createRecordTable(db, "work_types") {
+        $0.column("name", type: .text, .notNull)
+            .column("billable", type: boolean, .notNull)
+            .column("cost_multiplier_micros", type: .bigint, .notNull)
+            .column("counts_as_utilized", type: boolean, .notNull)
+            .column("is_time_off", type: boolean, .notNull)
+            .column("active", type: boolean, .notNull)
+    }
+    try await createRecordTable(db, "work_roles") {
+        $0.column("name", type: .text, .notNull)
+            .column("hourly_rate_micros", type: .bigint)
+            .column("active", type: boolean, .notNull)
+    }
+    try await createRecordTable(db, "agreements") {
+        $0.column("name", type: .text, .notNull)
+            .column("company_id", type: .text, .notNull)
+            .column("type_name", type: .text, .notNull)
+            .column("category", type: .text)
+            .column("billing_model", type: .text, .notNull)
+            .column("billing_cycle", type: .text, .notNull)
+            .column("billing_amount_micros", type: .bigint)
+            .column("start_date", type: .bigint, .notNull)
+            .column("end_date", type: .bigint)
+            .column("cancelled_date", type: .bigint)
+            .column("status", type: .text, .notNull)
+            .column("parent_id", type: .text)
+            .column("block_hours_limit_micros", type: .bigint)
+    }
+    try await createRecordTable(db, "agreement_additions") {
+        $0.column("agreement_id", type: .text, .notNull)
+            .column("product_identifier", type: .text, .notNull)
+            .column("description", type: .text)
+            .column("quantity_micros", type: .bigint, .notNull)
+            .column("unit_price_micros", type: .bigint, .notNull)
+            .column("unit_cost_micros", type: .bigint)
+            .column("effective_date", type: .bigint, .notNull)
+            .column("cancelled_date", type: .bigint)
+            .column("billed_to_customer", type: boolean, .notNull)
+    }
+    try await createRecordTable(db, "invoices") {
+        $0.column("number", type: .text, .notNull)
+            .column("company_id", type: .text, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("invoice_date", type: .bigint, .notNull)
+            .column("due_date", type: .bigint, .notNull)
+            .column("subtotal_micros", type: .bigint, .notNull)
+            .column("tax_micros", type: .bigint, .notNull)
+            .column("total_micros", type: .bigint, .notNull)
+            .column("balance_micros", type: .bigint, .notNull)
+            .column("agreement_id", type: .text)
+            .column("project_id", type: .text)
+    }
+    try await createRecordTable(db, "product_lines") {
+        $0.column("company_id", type: .text, .notNull)
+            .column("catalog_item", type: .text, .notNull)
+            .column("description", type: .text)
+            .column("category", type: .text, .notNull)
+            .column("is_product", type: boolean, .notNull)
+            .column("quantity_micros", type: .bigint, .notNull)
+            .column("unit_price_micros", type: .bigint, .notNull)
+            .column("unit_cost_micros", type: .bigint)
+            .column("invoice_id", type: .text)
+            .column("agreement_id", type: .text)
+    }
+    try await createRecordTable(db, "time_entries") {
+        $0.column("member_id", type: .text, .notNull)
+            .column("company_id", type: .text)
+            .column("charge_kind", type: .text, .notNull)
+            .column("ticket_id", type: .text)
+            .column("project_id", type: .text)
+            .column("agreement_id", type: .text)
+            .column("work_type_id", type: .text)
+            .column("work_role_id", type: .text)
+            .column("billable_option", type: .text, .notNull)
+            .column("work_date", type: .bigint, .notNull)
+            .column("start_at_ms", type: .bigint, .notNull)
+            .column("end_at_ms", type: .bigint)
+            .column("entered_at_ms", type: .bigint, .notNull)
+            .column("actual_hours_micros", type: .bigint, .notNull)
+            .column("billed_hours_micros", type: .bigint, .notNull)
+            .column("hourly_rate_micros", type: .bigint)
+            .column("hourly_cost_micros", type: .bigint)
+            .column("invoice_id", type: .text)
+    }
+    try await createRecordTable(db, "expense_entries") {
+        $0.column("member_id", type: .text, .notNull)
+            .column("company_id", type: .text)
+            .column("expense_date", type: .bigint, .notNull)
+            .column("amount_micros", type: .bigint, .notNull)
+            .column("billable", type: boolean, .notNull)
+            .column("invoice_id", type: .text)
+    }
+    try await createRecordTable(db, "tickets") {
+        $0.column("summary", type: .text, .notNull)
+            .column("board", type: .text, .notNull)
+            .column("type", type: .text)
+            .column("subtype", type: .text)
+            .column("item", type: .text)
+            .column("service_class", type: .text, .notNull)
+            .column("status", type: .text, .notNull)
+            .column("closed", type: boolean, .notNull)
+            .column("priority", type: .text, .notNull)
+            .column("priority_level", type: .bigint, .notNull)
+            .column("company_id", type: .text, .notNull)
+            .column("agreement_id", type: .text)
+            .column("project_id", type: .text)
+            .column("created_at_ms", type: .bigint, .notNull)
+            .column("first_response_at_ms", type: .bigint)
+            .column("resolved_at_ms", type: .bigint)
+            .column("closed_at_ms", type: .bigint)
+            .column("sla_met", type: boolean)
+            .column("budget_hours_micros", type: .bigint)
+            .column("actual_hours_micros", type: .bigint)
+    }
+    try await createRecordTable(db, "projects") {
+        $0.column("name", type: .text, .notNull)
+            .column("company_id", type: .text, .notNull)
+            .column("agreement_id", type: .text)
+            .column("billing_method", type: .text, .notNull)
+            .column("budget_hours_micros", type: .bigint)
+            .column("actual_hours_micros", type: .bigint)
+            .column("estimated_revenue_micros", type: .bigint)
+            .column("estimated_cost_micros", type: .bigint)
+            .column("status", type: .text, .notNull)
+            .column("closed", type: boolean, .notNull)
+            .column("start_date", type: .bigint, .notNull)
+            .column("end_date", type: .bigint)
+    }
+    try await createRecordTable(db, "opportunities") {
+        $0.column("name", type: .text, .notNull)
+            .column("company_id", type: .text, .notNull)
+            .column("stage", type: .text, .notNull)
+            .column("outcome", type: .text, .notNull)
+            .column("one_time_value_micros", type: .bigint, .notNull)
+            .column("recurring_value_micros", type: .bigint, .notNull)
+            .column("probability_micros", type: .bigint, .notNull)
+            .column("expected_close_date", type: .bigint, .notNull)
+            .column("closed_date", type: .bigint)
+            .column("sales_member_id", type: .text)
+    }
+    // The month-bucketed scans the KPI engine starts from.
+    try await db.create(index: "time_entries_by_work_date").on("time_entries")
+        .column("tenant_id").column("work_date").run()
+    try await db.create(index: "invoices_by_date").on("invoices")
+        .column("tenant_id").column("invoice_date").run()
+    try await db.create(index: "tickets_by_created").on("tickets")
+        .column("tenant_id").column("created_at_ms").run()
+}

@@ -1,0 +1,186 @@
+import Foundation
+public import InsightCore
+public import InsightStore
+import SQLKit
+import Testing
+
+/// The store's behaviour, written once and run on every engine (H-25). Each check takes a fresh, migrated
+/// store and records expectations with Swift Testing.
+public enum StoreContract {
+    /// Stores one tenant's worth of every entity for `tenant`.
+    public static func storeEverything(_ fixtures: Fixtures, in store: Store, tenant: Tenant.ID, at time: Timestamp) async throws {
+        try await store.upsert(fixtures.companies, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.configurations, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.members, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.workTypes, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.workRoles, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.agreements, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.additions, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.invoices, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.productLines, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.timeEntries, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.expenses, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.tickets, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.projects, tenant: tenant, syncedAt: time)
+        try await store.upsert(fixtures.opportunities, tenant: tenant, syncedAt: time)
+    }
+
+    /// Every entity comes back equal to what was stored, field for field, money exact.
+    public static func everyEntityRoundTrips(_ store: Store) async throws {
+        let fixtures = Fixtures()
+        let tenant = Fixtures.tenantA
+        try await store.save(tenant)
+        try await storeEverything(fixtures, in: store, tenant: tenant.id, at: .init(rawValue: 1))
+        #expect(try await store.tenant(tenant.id) == tenant)
+        try await expectRoundTrip(fixtures.companies, store, tenant.id)
+        try await expectRoundTrip(fixtures.configurations, store, tenant.id)
+        try await expectRoundTrip(fixtures.members, store, tenant.id)
+        try await expectRoundTrip(fixtures.workTypes, store, tenant.id)
+        try await expectRoundTrip(fixtures.workRoles, store, tenant.id)
+        try await expectRoundTrip(fixtures.agreements, store, tenant.id)
+        try await expectRoundTrip(fixtures.additions, store, tenant.id)
+        try await expectRoundTrip(fixtures.invoices, store, tenant.id)
+        try await expectRoundTrip(fixtures.productLines, store, tenant.id)
+        try await expectRoundTrip(fixtures.timeEntries, store, tenant.id)
+        try await expectRoundTrip(fixtures.expenses, store, tenant.id)
+        try await expectRoundTrip(fixtures.tickets, store, tenant.id)
+        try await expectRoundTrip(fixtures.projects, store, tenant.id)
+        try await expectRoundTrip(fixtures.opportunities, store, tenant.id)
+    }
+
+    private static func expectRoundTrip<R: StoredRecord>(_ records: [R], _ store: Store, _ tenant: Tenant.ID) async throws {
+        let stored = try await store.all(R.self, tenant: tenant, source: .connectwise)
+        #expect(stored == records.sorted { $0.id < $1.id }, "\(R.table) did not round-trip")
+        let first = try #require(records.first)
+        #expect(try await store.record(R.self, tenant: tenant, source: .connectwise, id: first.id) == first)
+    }
+
+    /// 0.1 + 0.2 is 0.3, both in Swift after a round trip and in a SQL `SUM`.
+    public static func moneyIsExact(_ store: Store) async throws {
+        let fixtures = Fixtures()
+        let tenant = Fixtures.tenantA.id
+        try await store.upsert(fixtures.invoices, tenant: tenant, syncedAt: .init(rawValue: 1))
+        let invoices = try await store.all(Invoice.self, tenant: tenant, source: .connectwise)
+        let total = Money.sum(invoices.map(\.subtotal), currency: .usd)
+        #expect(total == Money(Decimal(string: "0.3")!, .usd))
+        let micros = try await store.provider.withSession { db in
+            try await db.select().column(exactSum("subtotal_micros"), as: "total").from("invoices")
+                .where("tenant_id", .equal, tenant.rawValue).first()?.decode(column: "total", as: Int64.self)
+        }
+        #expect(micros.map(FixedPoint.decimal(micros:)) == Decimal(string: "0.3")!)
+    }
+
+    /// The same batch twice leaves one row per record, carrying the second batch's values.
+    public static func upsertIsIdempotent(_ store: Store) async throws {
+        let tenant = Fixtures.tenantA.id
+        var fixtures = Fixtures()
+        try await store.upsert(fixtures.companies, tenant: tenant, syncedAt: .init(rawValue: 1))
+        try await store.upsert(fixtures.members, tenant: tenant, syncedAt: .init(rawValue: 1))
+        fixtures.updatedAt = .init(rawValue: 1_770_000_000_000)
+        var renamed = fixtures.companies
+        renamed[0].name = "Contoso Dental Group"
+        var members = fixtures.members
+        members[0].rates.removeFirst()
+        try await store.upsert(renamed, tenant: tenant, syncedAt: .init(rawValue: 2))
+        try await store.upsert(renamed, tenant: tenant, syncedAt: .init(rawValue: 3))
+        try await store.upsert(members, tenant: tenant, syncedAt: .init(rawValue: 3))
+        #expect(try await store.count(Company.self, tenant: tenant) == renamed.count)
+        #expect(try await store.all(Company.self, tenant: tenant, source: .connectwise) == renamed.sorted { $0.id < $1.id })
+        #expect(try await store.all(Member.self, tenant: tenant, source: .connectwise) == members.sorted { $0.id < $1.id })
+    }
+
+    /// A batch that fails part way (here: a member whose rate history repeats a date, rejected by the
+    /// database after the members themselves were written) leaves nothing behind; so does a transaction whose
+    /// body throws after an upsert.
+    public static func failedBatchLeavesNothing(_ store: Store) async throws {
+        let tenant = Fixtures.tenantA.id
+        var members = Fixtures().members
+        members[1].rates.append(members[1].rates[0])
+        await #expect(throws: (any Error).self) {
+            try await store.upsert(members, tenant: tenant, syncedAt: .init(rawValue: 1))
+        }
+        #expect(try await store.count(Member.self, tenant: tenant) == 0)
+
+        struct Crash: Error {}
+        let entries = (0..<2_500).map { index in
+            var entry = Fixtures().timeEntries[0]
+            entry.id = ID(String(format: "%06d", index))
+            return entry
+        }
+        await #expect(throws: Crash.self) {
+            try await store.withTransaction { db in
+                try await Store.upsert(entries, tenant: tenant, syncedAt: .init(rawValue: 1), on: db)
+                throw Crash()
+            }
+        }
+        #expect(try await store.count(TimeEntry.self, tenant: tenant) == 0)
+    }
+
+    /// No method returns, counts or changes another tenant's rows, even with identical source ids.
+    public static func tenantsAreIsolated(_ store: Store) async throws {
+        let a = Fixtures.tenantA
+        let b = Fixtures.tenantB
+        try await store.save(a)
+        try await store.save(b)
+        try await storeEverything(Fixtures(), in: store, tenant: a.id, at: .init(rawValue: 1))
+        var renamed = Fixtures().companies
+        renamed[0].name = "Tenant B's own company"
+        try await store.upsert(renamed, tenant: b.id, syncedAt: .init(rawValue: 2))
+
+        #expect(try await store.all(Company.self, tenant: a.id, source: .connectwise) == Fixtures().companies.sorted { $0.id < $1.id })
+        #expect(try await store.all(Company.self, tenant: b.id, source: .connectwise) == renamed.sorted { $0.id < $1.id })
+        #expect(try await store.record(Company.self, tenant: b.id, source: .connectwise, id: "101")?.name == "Tenant B's own company")
+        #expect(try await store.record(Company.self, tenant: a.id, source: .connectwise, id: "101")?.name == "Contoso Dental")
+        #expect(try await store.count(TimeEntry.self, tenant: b.id) == 0)
+        #expect(try await store.all(Member.self, tenant: b.id, source: .connectwise).isEmpty)
+        #expect(try await store.page(of: Invoice.self, tenant: b.id, source: .connectwise).isEmpty)
+        #expect(try await store.record(Ticket.self, tenant: b.id, source: .connectwise, id: "2001") == nil)
+        #expect(try await store.tenant(b.id) == b)
+        #expect(try await store.allTenants().map(\.id) == [a.id, b.id])
+    }
+
+    /// Keyset paging returns every row once, in order, across pages.
+    public static func keysetPagingVisitsEveryRowOnce(_ store: Store) async throws {
+        let tenant = Fixtures.tenantA.id
+        let template = Fixtures().companies[0]
+        let companies = (0..<2_345).map { index in
+            var company = template
+            company.id = ID(String(format: "%05d", index))
+            return company
+        }
+        try await store.upsert(companies.shuffled(), tenant: tenant, syncedAt: .init(rawValue: 1))
+        var seen: [ID<Company>] = []
+        var cursor: ID<Company>?
+        repeat {
+            let page = try await store.page(of: Company.self, tenant: tenant, source: .connectwise, after: cursor, limit: 500)
+            seen += page.map(\.id)
+            cursor = page.count == 500 ? page.last?.id : nil
+        } while cursor != nil
+        #expect(seen == companies.map(\.id))
+        #expect(try await store.count(Company.self, tenant: tenant, source: .connectwise) == 2_345)
+        #expect(try await store.count(Company.self, tenant: tenant, source: .autotask) == 0)
+    }
+
+    /// A second migration run applies nothing and the schema holds every table.
+    public static func migrationIsIdempotent(_ store: Store) async throws {
+        #expect(try await store.appliedMigrations() == Store.knownMigrations)
+        #expect(try await store.migrate(now: .init(rawValue: 5)) == [])
+        let tables = try await store.tableNames()
+        for table in [
+            "tenants", "companies", "configurations", "members", "member_rates", "work_types", "work_roles", "agreements",
+            "agreement_additions", "invoices", "product_lines", "time_entries", "expense_entries", "tickets", "projects",
+            "opportunities", "schema_migrations",
+        ] {
+            #expect(tables.contains(table), "missing table \(table)")
+        }
+    }
+
+    /// The schema as comparable text: every table with its columns.
+    public static func schema(of store: Store) async throws -> [String: [String]] {
+        var schema: [String: [String]] = [:]
+        for table in try await store.tableNames() {
+            schema[table] = try await store.columns(of: table)
+        }
+        return schema
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import InsightStore
+import Testing
+
+@Suite struct DatabaseLocationTests {
+    @Test func parsesAPostgresURL() throws {
+        let location = try DatabaseLocation(url: "postgres://insight:s%40cret@db.example.com:6543/insight?sslmode=require")
+        let expected = PostgresSettings(
+            host: "db.example.com", port: 6543, username: "insight", password: "s@cret", database: "insight", tls: .require)
+        #expect(location == .postgres(expected))
+        #expect(!location.description.contains("cret"), "a password must never be printed")
+    }
+
+    @Test func treatsAnythingElseAsASQLitePath() throws {
+        #expect(try DatabaseLocation(url: "/var/lib/insight/db.sqlite") == .sqliteFile(path: "/var/lib/insight/db.sqlite"))
+        #expect(try DatabaseLocation(url: "sqlite:///tmp/x.sqlite") == .sqliteFile(path: "/tmp/x.sqlite"))
+        #expect(try DatabaseLocation(url: ":memory:") == .sqliteMemory)
+    }
+
+    @Test(arguments: [
+        ("mysql://u@h/db", "the scheme 'mysql' is not supported"),
+        ("postgres://u:pw@/db", "the host is missing"),
+        ("postgres://h:5432/db", "the user name is missing"),
+        ("postgres://u:pw@h:5432", "the database name is missing"),
+        ("postgres://u:pw@h/db?sslmode=sometimes", "unknown sslmode"),
+        ("", "it is empty"),
+    ])
+    func refusesMalformedURLsWithAReason(url: String, reason: String) {
+        #expect {
+            try DatabaseLocation(url: url)
+        } throws: { error in
+            guard case .invalidDatabaseURL(let shown, let why) = error as? StoreError else { return false }
+            return why.contains(reason) && !shown.contains(":pw@")
+        }
+    }
+
+    @Test func fixedPointRefusesToRoundSilently() throws {
+        #expect(try FixedPoint.micros(.init(string: "12.345678")!, column: "x") == 12_345_678)
+        #expect(try FixedPoint.micros(.init(string: "-0.000001")!, column: "x") == -1)
+        #expect(FixedPoint.decimal(micros: -1) == .init(string: "-0.000001")!)
+        #expect(throws: StoreError.unrepresentableDecimal(column: "x", value: "0.0000001")) {
+            try FixedPoint.micros(.init(string: "0.0000001")!, column: "x")
+        }
+        #expect(throws: StoreError.self) { try FixedPoint.micros(.init(string: "1e20")!, column: "x") }
+    }
+}
