@@ -73,6 +73,8 @@ let package = Package(
             dependencies: [
                 "InsightApp", "InsightCore", "InsightStore", "MSPModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: strict
         ),

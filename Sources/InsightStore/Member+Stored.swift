@@ -38,7 +38,7 @@ extension Member: StoredRecord {
                     try row.set("hourly_cost_micros", rate.hourlyCost)
                     try row.set("hourly_rate_micros", rate.hourlyRate)
                     row.set("currency", row.currency?.rawValue)
-                    return row.values
+                    return row.values.map(\.expression)
                 }
             }
             guard !rows.isEmpty else { continue }

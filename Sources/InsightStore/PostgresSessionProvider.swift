@@ -23,7 +23,11 @@ public final class PostgresSessionProvider: SQLSessionProvider {
         if let searchPath = settings.searchPath {
             configuration.options.additionalStartupParameters = [("search_path", searchPath)]
         }
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own chatter (including a harmless warning when the first lease races `run()`) stays quiet;
+        // failures reach callers as errors of the queries they make.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.settings = settings
     }
 

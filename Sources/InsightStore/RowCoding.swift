@@ -8,7 +8,7 @@ public struct RowWriter {
     let table: String
     let sourceID: String
     private(set) var columns: [String] = []
-    private(set) var values: [any SQLExpression] = []
+    private(set) var values: [ColumnValue] = []
     private(set) var currency: CurrencyCode?
 
     init(table: String, sourceID: String) {
@@ -16,29 +16,29 @@ public struct RowWriter {
         self.sourceID = sourceID
     }
 
-    private mutating func append(_ column: String, _ value: any SQLExpression) {
+    private mutating func append(_ column: String, _ value: ColumnValue) {
         columns.append(column)
         values.append(value)
     }
-    private mutating func append(_ column: String, bind value: (some Encodable & Sendable)?) {
-        append(column, value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
-    }
 
-    public mutating func set(_ column: String, _ value: String?) { append(column, bind: value) }
-    public mutating func set(_ column: String, _ value: Bool?) { append(column, bind: value) }
-    public mutating func set(_ column: String, _ value: Int?) { append(column, bind: value.map(Int64.init)) }
-    public mutating func set(_ column: String, _ value: Timestamp?) { append(column, bind: value?.rawValue) }
+    public mutating func set(_ column: String, _ value: String?) { append(column, value.map { .text($0) } ?? .null) }
+    public mutating func set(_ column: String, _ value: Bool?) { append(column, value.map { .bool($0) } ?? .null) }
+    public mutating func set(_ column: String, _ value: Int?) { append(column, value.map { .integer(Int64($0)) } ?? .null) }
+    public mutating func set(_ column: String, _ value: Timestamp?) {
+        append(column, value.map { .integer($0.rawValue) } ?? .null)
+    }
     /// Stored as the integer `YYYYMMDD`.
     public mutating func set(_ column: String, _ value: CalendarDate?) {
-        append(column, bind: value.map { Int64($0.yyyymmdd) })
+        append(column, value.map { .integer(Int64($0.yyyymmdd)) } ?? .null)
     }
-    public mutating func set<Entity>(_ column: String, _ value: ID<Entity>?) { append(column, bind: value?.rawValue) }
+    public mutating func set<Entity>(_ column: String, _ value: ID<Entity>?) { set(column, value?.rawValue) }
     public mutating func set<Value: RawRepresentable<String>>(_ column: String, _ value: Value?) {
-        append(column, bind: value?.rawValue)
+        set(column, value?.rawValue)
     }
     /// Stored as millionths (``FixedPoint``).
     public mutating func set(_ column: String, _ value: Decimal?) throws(StoreError) {
-        append(column, bind: try value.map { v throws(StoreError) in try FixedPoint.micros(v, column: column) })
+        guard let value else { return append(column, .null) }
+        append(column, .integer(try FixedPoint.micros(value, column: column)))
     }
     public mutating func set(_ column: String, _ value: Hours?) throws(StoreError) { try set(column, value?.value) }
     /// Stored as millionths; the currency goes to the row's `currency` column.
@@ -48,6 +48,24 @@ public struct RowWriter {
             currency = value.currency
         }
         try set(column, value?.amount)
+    }
+}
+
+/// One column value on its way to the database: the four storage types the schema uses.
+public enum ColumnValue: Sendable, Equatable {
+    case text(String)
+    case integer(Int64)
+    case bool(Bool)
+    case null
+
+    /// The value as a SQLKit expression (a bound parameter, or `NULL`).
+    var expression: any SQLExpression {
+        switch self {
+        case .text(let value): SQLBind(value)
+        case .integer(let value): SQLBind(value)
+        case .bool(let value): SQLBind(value)
+        case .null: SQLLiteral.null
+        }
     }
 }
 

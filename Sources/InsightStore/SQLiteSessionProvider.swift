@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import NIOCore
 import NIOPosix
 public import SQLKit
 import SQLiteKit
@@ -40,6 +41,8 @@ public final class SQLiteSessionProvider: SQLSessionProvider {
                 try await db.raw("PRAGMA synchronous = NORMAL").run()
             }
             try await db.raw("PRAGMA foreign_keys = ON").run()
+            // 64 MiB of page cache: large tables' primary-key indexes stay in memory during bulk upserts.
+            try await db.raw("PRAGMA cache_size = -65536").run()
             try await db.raw("PRAGMA busy_timeout = 10000").run()
         } catch {
             try? await connection.close()
@@ -53,12 +56,12 @@ public final class SQLiteSessionProvider: SQLSessionProvider {
     }
 
     public func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await gate.run { try await body(connection.sql(queryLogLevel: nil)) }
+        try await gate.run { try await body(SQLiteSession(connection: connection)) }
     }
 
     public func withTransaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await gate.run {
-            let db = connection.sql(queryLogLevel: nil)
+            let db = SQLiteSession(connection: connection)
             try await db.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(db)
@@ -74,5 +77,71 @@ public final class SQLiteSessionProvider: SQLSessionProvider {
     /// Closes the connection; the provider must not be used afterwards.
     public func close() async {
         try? await gate.run { try await connection.close() }
+    }
+}
+
+/// A SQLKit database over one SQLite connection that can also take rows in bulk, bypassing SQLKit's
+/// serializer and `Encodable` binding (the two costs that dominated a profile of large upserts).
+struct SQLiteSession: SQLDatabase {
+    let connection: SQLiteConnection
+    private let base: any SQLDatabase
+
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+        self.base = connection.sql(queryLogLevel: nil)
+    }
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await base.execute(sql: query, onRow)
+    }
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    /// `INSERT … ON CONFLICT (key) DO UPDATE SET c = excluded.c …` for `rows`, in statements of at most
+    /// 30,000 bound values (SQLite allows 32,766).
+    func bulkUpsert(into table: String, _ encoded: EncodedRows, conflictKey: [String]) async throws {
+        let columns = encoded.columns
+        let rows = encoded.rows
+        let updating = columns.filter { !conflictKey.contains($0) }
+        let perStatement = max(1, min(2_000, 30_000 / columns.count))
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        let tail =
+            " ON CONFLICT (\(conflictKey.joined(separator: ", "))) DO UPDATE SET "
+            + updating.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let rowPlaceholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var fullStatement: String?
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            let sql: String
+            if chunk.count == perStatement, let fullStatement {
+                sql = fullStatement
+            } else {
+                sql = head + Array(repeating: rowPlaceholders, count: chunk.count).joined(separator: ", ") + tail
+                if chunk.count == perStatement { fullStatement = sql }
+            }
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * columns.count)
+            for row in chunk {
+                for value in row {
+                    switch value {
+                    case .text(let text): binds.append(.text(text))
+                    case .integer(let integer): binds.append(.integer(Int(integer)))
+                    case .bool(let flag): binds.append(.integer(flag ? 1 : 0))
+                    case .null: binds.append(.null)
+                    }
+                }
+            }
+            _ = try await connection.query(sql, binds)
+        }
     }
 }

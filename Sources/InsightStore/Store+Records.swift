@@ -19,9 +19,47 @@ extension Store {
         _ records: [R], tenant: Tenant.ID, syncedAt: Timestamp, on db: any SQLDatabase
     ) async throws {
         guard !records.isEmpty else { return }
-        var columns: [String] = []
-        var rows: [[any SQLExpression]] = []
-        rows.reserveCapacity(records.count)
+        if let session = db as? SQLiteSession {
+            // Encode the next chunk on another core while SQLite writes the current one.
+            let chunkSize = 2_000
+            var start = 0
+            var current = try encode(records[0..<min(chunkSize, records.count)], tenant: tenant, syncedAt: syncedAt)
+            while true {
+                let nextStart = start + chunkSize
+                guard nextStart < records.count else {
+                    try await session.bulkUpsert(into: R.table, current, conflictKey: keyColumns)
+                    break
+                }
+                async let next = encode(
+                    records[nextStart..<min(nextStart + chunkSize, records.count)], tenant: tenant, syncedAt: syncedAt)
+                try await session.bulkUpsert(into: R.table, current, conflictKey: keyColumns)
+                current = try await next
+                start = nextStart
+            }
+        } else {
+            let encoded = try encode(records[...], tenant: tenant, syncedAt: syncedAt)
+            let updated = encoded.columns.filter { !keyColumns.contains($0) }
+            // Stay under PostgreSQL's 65,535 bound parameters per statement.
+            let chunkSize = max(1, min(1_000, 30_000 / encoded.columns.count))
+            for start in stride(from: 0, to: encoded.rows.count, by: chunkSize) {
+                try await db.insert(into: R.table)
+                    .columns(encoded.columns)
+                    .rows(encoded.rows[start..<min(start + chunkSize, encoded.rows.count)].map { $0.map(\.expression) })
+                    .onConflict(with: keyColumns) { conflict in
+                        updated.reduce(conflict) { $0.set(excludedValueOf: $1) }
+                    }
+                    .run()
+            }
+        }
+        try await R.writeChildren(of: records, tenant: tenant, on: db)
+    }
+
+    /// The rows for `records`, key columns first, then the record's own, then `currency`.
+    private static func encode<R: StoredRecord>(
+        _ records: ArraySlice<R>, tenant: Tenant.ID, syncedAt: Timestamp
+    ) throws(StoreError) -> EncodedRows {
+        var encoded = EncodedRows()
+        encoded.rows.reserveCapacity(records.count)
         for record in records {
             var row = RowWriter(table: R.table, sourceID: record.id.rawValue)
             row.set("tenant_id", tenant.rawValue)
@@ -31,22 +69,10 @@ extension Store {
             row.set("synced_at_ms", syncedAt)
             try record.write(to: &row)
             row.set("currency", row.currency?.rawValue)
-            if columns.isEmpty { columns = row.columns }
-            rows.append(row.values)
+            if encoded.columns.isEmpty { encoded.columns = row.columns }
+            encoded.rows.append(row.values)
         }
-        let updated = columns.filter { !keyColumns.contains($0) }
-        // Stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
-        let chunkSize = max(1, min(1_000, 30_000 / columns.count))
-        for start in stride(from: 0, to: rows.count, by: chunkSize) {
-            try await db.insert(into: R.table)
-                .columns(columns)
-                .rows(rows[start..<min(start + chunkSize, rows.count)])
-                .onConflict(with: keyColumns) { conflict in
-                    updated.reduce(conflict) { $0.set(excludedValueOf: $1) }
-                }
-                .run()
-        }
-        try await R.writeChildren(of: records, tenant: tenant, on: db)
+        return encoded
     }
 
     /// One page of `tenant`'s records from `source`, ordered by source id, after `cursor` (keyset paging: pass
@@ -106,3 +132,9 @@ extension Store {
 }
 
 private let keyColumns = ["tenant_id", "source", "source_id"]
+
+/// Encoded rows of one table, all with the same columns.
+struct EncodedRows: Sendable {
+    var columns: [String] = []
+    var rows: [[ColumnValue]] = []
+}

@@ -1,1 +1,108 @@
-print("x")
+import ArgumentParser
+import Foundation
+import InsightApp
+import InsightCore
+import InsightStore
+import Logging
+import MSPModel
+import SQLKit
+
+/// Release-mode benchmarks. Figures go to docs/performance.md with the command that produced them.
+@main
+struct InsightBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insight-bench",
+        abstract: "PSA Insight benchmarks (run with `swift run -c release insight-bench …`).",
+        subcommands: [StoreUpsert.self]
+    )
+}
+
+/// Peak resident memory of this process so far, in MiB.
+func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+}
+
+func format(_ value: Double, decimals: Int = 0) -> String { String(format: "%.\(decimals)f", value) }
+
+/// Upserts N time entries in batches into a fresh database and reports throughput and peak memory.
+struct StoreUpsert: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store-upsert", abstract: "Batch-upsert time entries into a fresh database.")
+
+    @Option(help: "How many time entries.") var rows = 1_000_000
+    @Option(help: "Rows per transaction.") var batch = 5_000
+    @Option(help: "A postgres:// URL (its schema is emptied first) or a SQLite path; default: a new temporary SQLite file.")
+    var databaseURL: String?
+
+    func run() async throws {
+        let location: DatabaseLocation
+        var cleanup: URL?
+        if let databaseURL {
+            location = try DatabaseLocation(url: databaseURL)
+        } else {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
+            cleanup = file
+            location = .sqliteFile(path: file.path)
+        }
+        defer {
+            if let cleanup {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cleanup.path + suffix) }
+            }
+        }
+        let rows = self.rows
+        let batch = self.batch
+        var logger = Logger(label: "insight-bench")
+        logger.logLevel = .warning
+        try await Store.withStore(at: location, logger: logger) { store in
+            if store.engine == .postgres {
+                try await store.provider.withSession { db in
+                    try await db.raw("DROP TABLE IF EXISTS time_entries, member_rates, schema_migrations, tenants, companies, configurations, members, work_types, work_roles, agreements, agreement_additions, invoices, product_lines, expense_entries, tickets, projects, opportunities CASCADE").run()
+                }
+            }
+            try await store.migrate(now: Timestamp(Date()))
+            let tenant = Tenant.ID("bench")
+            let clock = ContinuousClock()
+            let start = clock.now
+            var written = 0
+            while written < rows {
+                let count = min(batch, rows - written)
+                let entries = (written..<(written + count)).map(syntheticTimeEntry)
+                try await store.upsert(entries, tenant: tenant, syncedAt: Timestamp(rawValue: 1))
+                written += count
+            }
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let stored = try await store.count(TimeEntry.self, tenant: tenant)
+            print("engine: \(store.engine.rawValue)")
+            print("rows: \(stored) (batches of \(batch))")
+            print("time: \(format(seconds, decimals: 2)) s")
+            print("throughput: \(format(Double(rows) / seconds)) rows/s")
+            print("peak memory: \(format(peakMemoryMiB())) MiB")
+        }
+    }
+}
+
+private let quarterHours = (0...40).map { Hours(minutes: $0 * 15) }
+private let rates = (0..<4).map { Money(Decimal(150 + $0 * 5), .usd) }
+private let cost = Money(Decimal(string: "42.75")!, .usd)
+
+/// A plausible time entry, varied by index (no generator, and constants made once, so the benchmark measures
+/// the store alone).
+func syntheticTimeEntry(_ index: Int) -> TimeEntry {
+    let day = CalendarDate(daysSinceEpoch: 19_700 + index / 400)
+    let start = Timestamp(rawValue: Int64(day.daysSinceEpoch) * 86_400_000 + Int64(index % 40) * 900_000)
+    let minutes = 15 * (1 + index % 12)
+    return TimeEntry(
+        source: .connectwise, id: ID(String(index)), updatedAt: start, memberID: ID(String(index % 90)),
+        companyID: ID(String(index % 600)), chargeKind: .ticket, ticketID: ID(String(index / 3)), agreementID: ID(String(index % 700)),
+        workTypeID: "1", workRoleID: "3", billableOption: index % 5 == 0 ? .noCharge : .billable, workDate: day, startAt: start,
+        endAt: start.adding(minutes: Int64(minutes)), enteredAt: start.adding(minutes: Int64(minutes + 5)),
+        actualHours: quarterHours[minutes / 15], billedHours: quarterHours[minutes / 15],
+        hourlyRate: rates[index % 4], hourlyCost: cost)
+}

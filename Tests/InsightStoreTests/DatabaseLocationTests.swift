@@ -44,3 +44,19 @@ import Testing
         #expect(throws: StoreError.self) { try FixedPoint.micros(.init(string: "1e20")!, column: "x") }
     }
 }
+
+@Suite struct FixedPointTests {
+    @Test(arguments: ["0", "1", "-1", "0.1", "42.75", "-0.000001", "1.5000000", "999999999999.999999", "-123456.7", "20"])
+    func representableValuesRoundTripExactly(text: String) throws {
+        let value = try #require(Decimal(string: text))
+        let micros = try FixedPoint.micros(value, column: "x")
+        #expect(FixedPoint.decimal(micros: micros) == value)
+        #expect(Decimal(micros) == value * 1_000_000)
+    }
+
+    @Test(arguments: ["0.0000001", "1000000000000", "-1000000000001", "12345678901234567890", "1.0000015"])
+    func unrepresentableValuesAreRefused(text: String) throws {
+        let value = try #require(Decimal(string: text))
+        #expect(throws: StoreError.self) { try FixedPoint.micros(value, column: "x") }
+    }
+}
