@@ -57,9 +57,9 @@ struct Snapshotter {
         companies(into: &snapshot)
         agreements(into: &snapshot)
         invoices(into: &snapshot)
-        let (ticketMinutes, projectMinutes, lastTimeOnTicket) = time(into: &snapshot)
-        tickets(into: &snapshot, minutes: ticketMinutes, lastTime: lastTimeOnTicket)
-        projects(into: &snapshot, minutes: projectMinutes)
+        let (ticketMinutes, projectMinutes, lastTime) = time(into: &snapshot)
+        tickets(into: &snapshot, minutes: ticketMinutes, lastTime: lastTime)
+        projects(into: &snapshot, minutes: projectMinutes, lastTime: lastTime)
         expensesAndOpportunities(into: &snapshot)
         return snapshot
     }
@@ -154,10 +154,11 @@ struct Snapshotter {
             let billing: Money?
             switch agreement.model {
             case .fixedFee, .licenseResale:
-                let reference = min(max(today, agreement.start), cancelled.map { $0.adding(days: -1) } ?? today)
-                billing = money(cents: agreement.additions.map { history.additions[$0] }
-                    .filter { $0.billed && $0.inForce(on: reference) && at($0.effective.adding(days: -3), minute: 9 * 60) <= asOf }
-                    .reduce(0) { $0 + $1.quantity * $1.priceCents })
+                // The contracted monthly amount: billed lines entered and not (yet known to be) cancelled. It moves
+                // only when a line is added or cancelled, which moves `updated` too.
+                billing = Money.sum(
+                    lines.filter { $0.billedToCustomer && $0.cancelledDate == nil }.map { $0.unitPrice * $0.quantity },
+                    currency: currency)
             case .blockHours: billing = dollars(agreement.blockHours! * agreement.hourlyRate)
             case .project: billing = agreement.project.map { money(cents: history.projects[$0].estimatedRevenueCents) }
             case .timeAndMaterials: billing = nil
@@ -248,6 +249,9 @@ struct Snapshotter {
                 let deleted = entered.adding(minutes: Int64(fact.deletedDelay))
                 if deleted <= asOf {
                     snapshot.deleted.append(DeletedRecord(table: "time_entries", id: id.rawValue, deletedAt: deleted))
+                    // The ticket's and project's hours drop: their update time moves with it.
+                    if fact.ticket >= 0 { lastTime[Int(fact.ticket)] = max(lastTime[Int(fact.ticket)] ?? deleted, deleted) }
+                    if fact.project >= 0 { lastTime[-1 - Int(fact.project)] = max(lastTime[-1 - Int(fact.project)] ?? deleted, deleted) }
                     continue
                 }
             }
@@ -328,14 +332,18 @@ struct Snapshotter {
         }
     }
 
-    private func projects(into snapshot: inout MSPSnapshot, minutes: [Int: Int]) {
+    private func projects(into snapshot: inout MSPSnapshot, minutes: [Int: Int], lastTime: [Int: Timestamp]) {
         for project in history.projects {
             let created = at(project.start.adding(days: -5), minute: 9 * 60)
             guard created <= asOf else { continue }
-            let closed = at(project.end.adding(days: 1), minute: 9 * 60) <= asOf
-            let status = closed ? "Closed" : project.start > today ? "Scheduled" : "In Progress"
+            let closedAt = at(project.end.adding(days: 1), minute: 9 * 60)
+            let startedAt = at(project.start, minute: 0)
+            let closed = closedAt <= asOf
+            let status = closed ? "Closed" : startedAt > asOf ? "Scheduled" : "In Progress"
+            let updated = [created, startedAt <= asOf ? startedAt : nil, closed ? closedAt : nil, lastTime[-1 - project.index]]
+                .compactMap { $0 }.max()!
             snapshot.projects.append(
-                Project(source: source, id: Self.projectID(project.index), updatedAt: closed ? at(project.end.adding(days: 1), minute: 9 * 60) : created,
+                Project(source: source, id: Self.projectID(project.index), updatedAt: updated,
                         name: project.name, companyID: Self.companyID(project.company),
                         agreementID: project.agreement.map(Self.agreementID), billingMethod: project.method,
                         budgetHours: Hours(Decimal(project.budgetHours)), actualHours: Hours(minutes: minutes[project.index] ?? 0),
