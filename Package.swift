@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "insight-bench",
             dependencies: [
-                "InsightApp", "InsightCore", "InsightStore", "MSPModel",
+                "InsightCore", "InsightStore", "MSPModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -81,7 +81,11 @@ let package = Package(
         // Fixtures and the store contract suite, shared by test targets.
         .target(
             name: "InsightTestSupport",
-            dependencies: ["InsightCore", "InsightStore"],
+            dependencies: [
+                "InsightCore", "InsightStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: library
         ),
         .testTarget(name: "InsightCoreTests", dependencies: ["InsightCore"], swiftSettings: strict),

@@ -2,6 +2,7 @@ public import Foundation
 public import InsightCore
 public import InsightStore
 public import Logging
+public import MSPModel
 
 /// The use cases the command line (and later the web app) runs, all through one composition root.
 public enum Insight {
@@ -36,5 +37,16 @@ public enum Insight {
                 location: configuration.database.description, applied: applied,
                 total: try await store.appliedMigrations().count)
         }
+    }
+
+    /// Generates the synthetic business and shows it at the end of its span, or `advanceDays` later, with its
+    /// ground truth.
+    /// - Throws: ``GeneratorError`` for an unknown time zone.
+    public static func generate(
+        _ settings: GeneratorSettings, advanceDays: Int = 0
+    ) throws -> (snapshot: MSPSnapshot, truth: GroundTruth) {
+        let business = try MSPBusiness.generate(settings)
+        let snapshot = advanceDays > 0 ? business.advanced(byDays: advanceDays) : business.snapshot()
+        return (snapshot, GroundTruth(snapshot))
     }
 }

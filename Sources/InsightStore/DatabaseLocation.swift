@@ -42,8 +42,9 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 
 /// How to reach a PostgreSQL database, parsed from a URL.
 public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
-    /// TLS policy, as libpq's `sslmode`.
-    public enum TLSMode: String, Sendable, Equatable { case disable, prefer, require }
+    /// TLS policy, as libpq's `sslmode`: `prefer` and `require` encrypt without checking the certificate (as
+    /// libpq does); `verifyFull` also checks the certificate chain and host name.
+    public enum TLSMode: String, Sendable, Equatable { case disable, prefer, require, verifyFull }
 
     public var host: String
     public var port: Int
@@ -92,7 +93,8 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
                 switch item.value {
                 case "disable": tls = .disable
                 case "allow", "prefer": tls = .prefer
-                case "require", "verify-ca", "verify-full": tls = .require
+                case "require": tls = .require
+                case "verify-ca", "verify-full": tls = .verifyFull
                 default: throw .invalidDatabaseURL(redacted(text), reason: "unknown sslmode '\(item.value ?? "")'")
                 }
             case "search_path":

@@ -23,11 +23,14 @@ extension Member: StoredRecord {
 
     public static func writeChildren(of records: [Member], tenant: Tenant.ID, on db: any SQLDatabase) async throws {
         for (source, members) in Dictionary(grouping: records, by: \.source) {
-            try await db.delete(from: "member_rates")
-                .where("tenant_id", .equal, tenant.rawValue)
-                .where("source", .equal, source.rawValue)
-                .where("member_id", .in, members.map(\.id.rawValue))
-                .run()
+            let ids = members.map(\.id.rawValue)
+            for start in stride(from: 0, to: ids.count, by: 1_000) {
+                try await db.delete(from: "member_rates")
+                    .where("tenant_id", .equal, tenant.rawValue)
+                    .where("source", .equal, source.rawValue)
+                    .where("member_id", .in, Array(ids[start..<min(start + 1_000, ids.count)]))
+                    .run()
+            }
             let rows = try members.flatMap { member in
                 try member.rates.map { rate throws(StoreError) -> [any SQLExpression] in
                     var row = RowWriter(table: "member_rates", sourceID: member.id.rawValue)
@@ -41,14 +44,16 @@ extension Member: StoredRecord {
                     return row.values.map(\.expression)
                 }
             }
-            guard !rows.isEmpty else { continue }
-            try await db.insert(into: "member_rates")
-                .columns(
-                    "tenant_id", "source", "member_id", "effective_from", "hourly_cost_micros", "hourly_rate_micros",
-                    "currency"
-                )
-                .rows(rows)
-                .run()
+            // 7 values a row: 1,000 rows a statement stays far under both engines' bound-parameter limits.
+            for start in stride(from: 0, to: rows.count, by: 1_000) {
+                try await db.insert(into: "member_rates")
+                    .columns(
+                        "tenant_id", "source", "member_id", "effective_from", "hourly_cost_micros", "hourly_rate_micros",
+                        "currency"
+                    )
+                    .rows(rows[start..<min(start + 1_000, rows.count)])
+                    .run()
+            }
         }
     }
 

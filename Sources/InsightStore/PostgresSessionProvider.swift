@@ -52,19 +52,25 @@ public final class PostgresSessionProvider: SQLSessionProvider {
 }
 
 extension PostgresSettings {
+    /// libpq semantics: `prefer`/`require` encrypt but accept any certificate; `verify-full` verifies.
+    private var tlsConfiguration: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if tls != .verifyFull { configuration.certificateVerification = .none }
+        return configuration
+    }
     var clientTLS: PostgresClient.Configuration.TLS {
         switch tls {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(tlsConfiguration)
+        case .require, .verifyFull: .require(tlsConfiguration)
         }
     }
     var connectionTLS: PostgresConnection.Configuration.TLS {
         switch tls {
         case .disable: .disable
-        // Invariant: the default client configuration is always a valid NIOSSL context.
-        case .prefer: .prefer(try! NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try! NIOSSLContext(configuration: .makeClientConfiguration()))
+        // Invariant: a client configuration with default or disabled verification is always a valid context.
+        case .prefer: .prefer(try! NIOSSLContext(configuration: tlsConfiguration))
+        case .require, .verifyFull: .require(try! NIOSSLContext(configuration: tlsConfiguration))
         }
     }
 }

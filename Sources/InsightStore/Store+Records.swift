@@ -6,17 +6,17 @@ extension Store {
     ///
     /// Records are matched on `(tenant, source, source id)`; an existing row is overwritten and its `synced_at`
     /// set to `syncedAt`.
-    public func upsert<R: StoredRecord>(_ records: [R], tenant: Tenant.ID, syncedAt: Timestamp) async throws {
+    public func upsert<R: StoredRecord>(tenant: Tenant.ID, _ records: [R], syncedAt: Timestamp) async throws {
         guard !records.isEmpty else { return }
         try await provider.withTransaction { db in
-            try await Store.upsert(records, tenant: tenant, syncedAt: syncedAt, on: db)
+            try await Store.upsert(tenant: tenant, records, syncedAt: syncedAt, on: db)
         }
     }
 
     /// Inserts or updates `records` on `db`, inside the caller's transaction (a sync page and its cursor commit
     /// together).
     public static func upsert<R: StoredRecord>(
-        _ records: [R], tenant: Tenant.ID, syncedAt: Timestamp, on db: any SQLDatabase
+        tenant: Tenant.ID, _ records: [R], syncedAt: Timestamp, on db: any SQLDatabase
     ) async throws {
         guard !records.isEmpty else { return }
         if let session = db as? SQLiteSession {
@@ -78,7 +78,7 @@ extension Store {
     /// One page of `tenant`'s records from `source`, ordered by source id, after `cursor` (keyset paging: pass
     /// the last id of the previous page; `nil` for the first page).
     public func page<R: StoredRecord>(
-        of type: R.Type, tenant: Tenant.ID, source: PSAKind, after cursor: ID<R>? = nil, limit: Int = 1_000
+        tenant: Tenant.ID, of type: R.Type, source: PSAKind, after cursor: ID<R>? = nil, limit: Int = 1_000
     ) async throws -> [R] {
         try await provider.withSession { db in
             let query = db.select().column("*").from(R.table)
@@ -93,11 +93,11 @@ extension Store {
     }
 
     /// Every record of `tenant` from `source`, read page by page.
-    public func all<R: StoredRecord>(_ type: R.Type, tenant: Tenant.ID, source: PSAKind) async throws -> [R] {
+    public func all<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind) async throws -> [R] {
         var result: [R] = []
         var cursor: ID<R>?
         while true {
-            let page = try await page(of: R.self, tenant: tenant, source: source, after: cursor)
+            let page = try await page(tenant: tenant, of: R.self, source: source, after: cursor)
             result += page
             guard let last = page.last, page.count == 1_000 else { return result }
             cursor = last.id
@@ -105,7 +105,7 @@ extension Store {
     }
 
     /// The record with `id`, or `nil`.
-    public func record<R: StoredRecord>(_ type: R.Type, tenant: Tenant.ID, source: PSAKind, id: ID<R>) async throws -> R? {
+    public func record<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind, id: ID<R>) async throws -> R? {
         try await provider.withSession { db in
             guard
                 let row = try await db.select().column("*").from(R.table)
@@ -121,7 +121,7 @@ extension Store {
     }
 
     /// How many records of this kind `tenant` has, from one source or from all.
-    public func count<R: StoredRecord>(_ type: R.Type, tenant: Tenant.ID, source: PSAKind? = nil) async throws -> Int {
+    public func count<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind? = nil) async throws -> Int {
         try await provider.withSession { db in
             let query = db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(R.table)
                 .where("tenant_id", .equal, tenant.rawValue)

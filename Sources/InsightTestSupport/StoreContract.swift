@@ -9,20 +9,20 @@ import Testing
 public enum StoreContract {
     /// Stores one tenant's worth of every entity for `tenant`.
     public static func storeEverything(_ fixtures: Fixtures, in store: Store, tenant: Tenant.ID, at time: Timestamp) async throws {
-        try await store.upsert(fixtures.companies, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.configurations, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.members, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.workTypes, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.workRoles, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.agreements, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.additions, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.invoices, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.productLines, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.timeEntries, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.expenses, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.tickets, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.projects, tenant: tenant, syncedAt: time)
-        try await store.upsert(fixtures.opportunities, tenant: tenant, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.companies, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.configurations, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.members, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.workTypes, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.workRoles, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.agreements, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.additions, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.invoices, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.productLines, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.timeEntries, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.expenses, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.tickets, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.projects, syncedAt: time)
+        try await store.upsert(tenant: tenant, fixtures.opportunities, syncedAt: time)
     }
 
     /// Every entity comes back equal to what was stored, field for field, money exact.
@@ -49,18 +49,18 @@ public enum StoreContract {
     }
 
     private static func expectRoundTrip<R: StoredRecord>(_ records: [R], _ store: Store, _ tenant: Tenant.ID) async throws {
-        let stored = try await store.all(R.self, tenant: tenant, source: .connectwise)
+        let stored = try await store.all(tenant: tenant, R.self, source: .connectwise)
         #expect(stored == records.sorted { $0.id < $1.id }, "\(R.table) did not round-trip")
         let first = try #require(records.first)
-        #expect(try await store.record(R.self, tenant: tenant, source: .connectwise, id: first.id) == first)
+        #expect(try await store.record(tenant: tenant, R.self, source: .connectwise, id: first.id) == first)
     }
 
     /// 0.1 + 0.2 is 0.3, both in Swift after a round trip and in a SQL `SUM`.
     public static func moneyIsExact(_ store: Store) async throws {
         let fixtures = Fixtures()
         let tenant = Fixtures.tenantA.id
-        try await store.upsert(fixtures.invoices, tenant: tenant, syncedAt: .init(rawValue: 1))
-        let invoices = try await store.all(Invoice.self, tenant: tenant, source: .connectwise)
+        try await store.upsert(tenant: tenant, fixtures.invoices, syncedAt: .init(rawValue: 1))
+        let invoices = try await store.all(tenant: tenant, Invoice.self, source: .connectwise)
         let total = Money.sum(invoices.map(\.subtotal), currency: .usd)
         #expect(total == Money(Decimal(string: "0.3")!, .usd))
         let micros = try await store.provider.withSession { db in
@@ -74,19 +74,19 @@ public enum StoreContract {
     public static func upsertIsIdempotent(_ store: Store) async throws {
         let tenant = Fixtures.tenantA.id
         var fixtures = Fixtures()
-        try await store.upsert(fixtures.companies, tenant: tenant, syncedAt: .init(rawValue: 1))
-        try await store.upsert(fixtures.members, tenant: tenant, syncedAt: .init(rawValue: 1))
+        try await store.upsert(tenant: tenant, fixtures.companies, syncedAt: .init(rawValue: 1))
+        try await store.upsert(tenant: tenant, fixtures.members, syncedAt: .init(rawValue: 1))
         fixtures.updatedAt = .init(rawValue: 1_770_000_000_000)
         var renamed = fixtures.companies
         renamed[0].name = "Contoso Dental Group"
         var members = fixtures.members
         members[0].rates.removeFirst()
-        try await store.upsert(renamed, tenant: tenant, syncedAt: .init(rawValue: 2))
-        try await store.upsert(renamed, tenant: tenant, syncedAt: .init(rawValue: 3))
-        try await store.upsert(members, tenant: tenant, syncedAt: .init(rawValue: 3))
-        #expect(try await store.count(Company.self, tenant: tenant) == renamed.count)
-        #expect(try await store.all(Company.self, tenant: tenant, source: .connectwise) == renamed.sorted { $0.id < $1.id })
-        #expect(try await store.all(Member.self, tenant: tenant, source: .connectwise) == members.sorted { $0.id < $1.id })
+        try await store.upsert(tenant: tenant, renamed, syncedAt: .init(rawValue: 2))
+        try await store.upsert(tenant: tenant, renamed, syncedAt: .init(rawValue: 3))
+        try await store.upsert(tenant: tenant, members, syncedAt: .init(rawValue: 3))
+        #expect(try await store.count(tenant: tenant, Company.self) == renamed.count)
+        #expect(try await store.all(tenant: tenant, Company.self, source: .connectwise) == renamed.sorted { $0.id < $1.id })
+        #expect(try await store.all(tenant: tenant, Member.self, source: .connectwise) == members.sorted { $0.id < $1.id })
     }
 
     /// A batch that fails part way (here: a member whose rate history repeats a date, rejected by the
@@ -97,9 +97,9 @@ public enum StoreContract {
         var members = Fixtures().members
         members[1].rates.append(members[1].rates[0])
         await #expect(throws: (any Error).self) {
-            try await store.upsert(members, tenant: tenant, syncedAt: .init(rawValue: 1))
+            try await store.upsert(tenant: tenant, members, syncedAt: .init(rawValue: 1))
         }
-        #expect(try await store.count(Member.self, tenant: tenant) == 0)
+        #expect(try await store.count(tenant: tenant, Member.self) == 0)
 
         struct Crash: Error {}
         let entries = (0..<2_500).map { index in
@@ -109,11 +109,11 @@ public enum StoreContract {
         }
         await #expect(throws: Crash.self) {
             try await store.withTransaction { db in
-                try await Store.upsert(entries, tenant: tenant, syncedAt: .init(rawValue: 1), on: db)
+                try await Store.upsert(tenant: tenant, entries, syncedAt: .init(rawValue: 1), on: db)
                 throw Crash()
             }
         }
-        #expect(try await store.count(TimeEntry.self, tenant: tenant) == 0)
+        #expect(try await store.count(tenant: tenant, TimeEntry.self) == 0)
     }
 
     /// No method returns, counts or changes another tenant's rows, even with identical source ids.
@@ -125,16 +125,16 @@ public enum StoreContract {
         try await storeEverything(Fixtures(), in: store, tenant: a.id, at: .init(rawValue: 1))
         var renamed = Fixtures().companies
         renamed[0].name = "Tenant B's own company"
-        try await store.upsert(renamed, tenant: b.id, syncedAt: .init(rawValue: 2))
+        try await store.upsert(tenant: b.id, renamed, syncedAt: .init(rawValue: 2))
 
-        #expect(try await store.all(Company.self, tenant: a.id, source: .connectwise) == Fixtures().companies.sorted { $0.id < $1.id })
-        #expect(try await store.all(Company.self, tenant: b.id, source: .connectwise) == renamed.sorted { $0.id < $1.id })
-        #expect(try await store.record(Company.self, tenant: b.id, source: .connectwise, id: "101")?.name == "Tenant B's own company")
-        #expect(try await store.record(Company.self, tenant: a.id, source: .connectwise, id: "101")?.name == "Contoso Dental")
-        #expect(try await store.count(TimeEntry.self, tenant: b.id) == 0)
-        #expect(try await store.all(Member.self, tenant: b.id, source: .connectwise).isEmpty)
-        #expect(try await store.page(of: Invoice.self, tenant: b.id, source: .connectwise).isEmpty)
-        #expect(try await store.record(Ticket.self, tenant: b.id, source: .connectwise, id: "2001") == nil)
+        #expect(try await store.all(tenant: a.id, Company.self, source: .connectwise) == Fixtures().companies.sorted { $0.id < $1.id })
+        #expect(try await store.all(tenant: b.id, Company.self, source: .connectwise) == renamed.sorted { $0.id < $1.id })
+        #expect(try await store.record(tenant: b.id, Company.self, source: .connectwise, id: "101")?.name == "Tenant B's own company")
+        #expect(try await store.record(tenant: a.id, Company.self, source: .connectwise, id: "101")?.name == "Contoso Dental")
+        #expect(try await store.count(tenant: b.id, TimeEntry.self) == 0)
+        #expect(try await store.all(tenant: b.id, Member.self, source: .connectwise).isEmpty)
+        #expect(try await store.page(tenant: b.id, of: Invoice.self, source: .connectwise).isEmpty)
+        #expect(try await store.record(tenant: b.id, Ticket.self, source: .connectwise, id: "2001") == nil)
         #expect(try await store.tenant(b.id) == b)
         #expect(try await store.allTenants().map(\.id) == [a.id, b.id])
     }
@@ -148,17 +148,17 @@ public enum StoreContract {
             company.id = ID(String(format: "%05d", index))
             return company
         }
-        try await store.upsert(companies.shuffled(), tenant: tenant, syncedAt: .init(rawValue: 1))
+        try await store.upsert(tenant: tenant, companies.shuffled(), syncedAt: .init(rawValue: 1))
         var seen: [ID<Company>] = []
         var cursor: ID<Company>?
         repeat {
-            let page = try await store.page(of: Company.self, tenant: tenant, source: .connectwise, after: cursor, limit: 500)
+            let page = try await store.page(tenant: tenant, of: Company.self, source: .connectwise, after: cursor, limit: 500)
             seen += page.map(\.id)
             cursor = page.count == 500 ? page.last?.id : nil
         } while cursor != nil
         #expect(seen == companies.map(\.id))
-        #expect(try await store.count(Company.self, tenant: tenant, source: .connectwise) == 2_345)
-        #expect(try await store.count(Company.self, tenant: tenant, source: .autotask) == 0)
+        #expect(try await store.count(tenant: tenant, Company.self, source: .connectwise) == 2_345)
+        #expect(try await store.count(tenant: tenant, Company.self, source: .autotask) == 0)
     }
 
     /// A second migration run applies nothing and the schema holds every table.

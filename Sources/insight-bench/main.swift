@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import InsightApp
 import InsightCore
 import InsightStore
 import Logging
@@ -73,12 +72,12 @@ struct StoreUpsert: AsyncParsableCommand {
             while written < rows {
                 let count = min(batch, rows - written)
                 let entries = (written..<(written + count)).map(syntheticTimeEntry)
-                try await store.upsert(entries, tenant: tenant, syncedAt: Timestamp(rawValue: 1))
+                try await store.upsert(tenant: tenant, entries, syncedAt: Timestamp(rawValue: 1))
                 written += count
             }
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let stored = try await store.count(TimeEntry.self, tenant: tenant)
+            let stored = try await store.count(tenant: tenant, TimeEntry.self)
             print("engine: \(store.engine.rawValue)")
             print("rows: \(stored) (batches of \(batch))")
             print("time: \(format(seconds, decimals: 2)) s")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InsightCore
+import InsightApp
 import MSPModel
 
 extension BusinessSize: ExpressibleByArgument {}
@@ -22,9 +23,7 @@ struct Generate: AsyncParsableCommand {
     func run() async throws {
         guard let month = YearMonth(endMonth) else { throw ValidationError("--end-month must be YYYY-MM, e.g. 2026-10") }
         let settings = GeneratorSettings(size: size, seed: seed, endMonth: month)
-        let business = try MSPBusiness.generate(settings)
-        let snapshot = advanceDays > 0 ? business.advanced(byDays: advanceDays) : business.snapshot()
-        let groundTruth = GroundTruth(snapshot)
+        let (snapshot, groundTruth) = try reportingErrors { try Insight.generate(settings, advanceDays: advanceDays) }
         if truth {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

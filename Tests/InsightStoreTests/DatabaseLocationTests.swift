@@ -11,6 +11,14 @@ import Testing
         #expect(!location.description.contains("cret"), "a password must never be printed")
     }
 
+    @Test(arguments: [
+        ("disable", PostgresSettings.TLSMode.disable), ("prefer", .prefer), ("allow", .prefer), ("require", .require),
+        ("verify-ca", .verifyFull), ("verify-full", .verifyFull),
+    ])
+    func sslModesFollowLibpq(mode: String, expected: PostgresSettings.TLSMode) throws {
+        #expect(try PostgresSettings(url: "postgres://u@h/db?sslmode=\(mode)").tls == expected)
+    }
+
     @Test func treatsAnythingElseAsASQLitePath() throws {
         #expect(try DatabaseLocation(url: "/var/lib/insight/db.sqlite") == .sqliteFile(path: "/var/lib/insight/db.sqlite"))
         #expect(try DatabaseLocation(url: "sqlite:///tmp/x.sqlite") == .sqliteFile(path: "/tmp/x.sqlite"))
