@@ -30,6 +30,9 @@ let package = Package(
     targets: [
         // The pure domain: Foundation only.
         .target(name: "InsightCore", swiftSettings: library),
+        // ConnectWise PSA's REST API as data: the conditions grammar, paging rules, JSON shapes and their mapping
+        // to the domain. Shared by the simulator and the connector; no I/O.
+        .target(name: "ConnectWiseAPI", dependencies: ["InsightCore"], swiftSettings: library),
         // A seeded, generated MSP business and its ground truth: the demo's data and the tests' oracle.
         .target(name: "MSPModel", dependencies: ["InsightCore"], swiftSettings: library),
         // One SQLKit store for SQLite and PostgreSQL.
@@ -89,6 +92,9 @@ let package = Package(
             swiftSettings: library
         ),
         .testTarget(name: "InsightCoreTests", dependencies: ["InsightCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore"],
+            resources: [.copy("Samples")], swiftSettings: strict),
         .testTarget(name: "MSPModelTests", dependencies: ["MSPModel", "InsightCore"], swiftSettings: strict),
         .testTarget(
             name: "InsightStoreTests",
