@@ -93,7 +93,7 @@ let package = Package(
         ),
         .testTarget(name: "InsightCoreTests", dependencies: ["InsightCore"], swiftSettings: strict),
         .testTarget(
-            name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore"],
+            name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore", "MSPModel"],
             resources: [.copy("Samples")], swiftSettings: strict),
         .testTarget(name: "MSPModelTests", dependencies: ["MSPModel", "InsightCore"], swiftSettings: strict),
         .testTarget(

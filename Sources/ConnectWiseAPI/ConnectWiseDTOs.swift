@@ -221,7 +221,8 @@ struct CWAgreement: CWItem {
         return Agreement(
             source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: startDate),
             name: name, companyID: ID(String(company.id)), typeName: typeName, category: nil, billingModel: model,
-            billingCycle: cycle, billingAmount: billAmount.map { Money($0, code) }, startDate: start,
+            // ConnectWise always sends `billAmount`; 0 means the agreement bills no fixed amount.
+            billingCycle: cycle, billingAmount: billAmount.flatMap { $0 == 0 ? nil : Money($0, code) }, startDate: start,
             endDate: try day(endDate, field: "endDate"), cancelledDate: try day(dateCancelled, field: "dateCancelled"),
             status: status, parentID: reference(parentAgreement),
             blockHoursLimit: model == .blockHours ? applicationLimit.map(Hours.init) : nil)
@@ -372,5 +373,121 @@ struct CWMember: CWItem {
             source: .connectwise, id: ID(String(id)), updatedAt: changed, identifier: identifier,
             name: [firstName, lastName].compactMap { $0 }.joined(separator: " "), title: title, active: inactiveFlag != true,
             dailyCapacity: Hours(dailyCapacity ?? 8), rates: [rate])
+    }
+}
+
+struct CWConfiguration: CWItem {
+    let id: Int
+    let name: String
+    let type: CWReference?
+    let company: CWReference
+    let activeFlag: Bool?
+    let _info: CWInfo?
+
+    /// Configuration types are the MSP's own names: "server" and "workstation"/"desktop"/"laptop" in the name
+    /// classify them, network gear by "network", "firewall", "switch" or "router".
+    func record(_ context: ConnectWiseContext) throws(MappingError) -> ConfigurationItem {
+        let typeName = type?.name?.lowercased() ?? ""
+        let kind: ConfigurationItem.Kind =
+            typeName.contains("server") ? .server
+            : ["workstation", "desktop", "laptop", "pc"].contains(where: typeName.contains) ? .workstation
+            : ["network", "firewall", "switch", "router", "access point"].contains(where: typeName.contains) ? .network : .other
+        return ConfigurationItem(
+            source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: nil),
+            companyID: ID(String(company.id)), name: name, kind: kind, active: activeFlag ?? true)
+    }
+}
+
+struct CWWorkType: CWItem {
+    let id: Int
+    let name: String
+    let billTime: String?
+    let costMultiplier: Decimal?
+    let utilizationFlag: Bool?
+    let inactiveFlag: Bool?
+    let _info: CWInfo?
+
+    func record(_ context: ConnectWiseContext) throws(MappingError) -> WorkType {
+        WorkType(
+            source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: nil), name: name,
+            billable: billTime == "Billable", costMultiplier: costMultiplier ?? 1, countsAsUtilized: utilizationFlag ?? false,
+            isTimeOff: context.isTimeOff(workTypeNamed: name), active: inactiveFlag != true)
+    }
+}
+
+struct CWWorkRole: CWItem {
+    let id: Int
+    let name: String
+    let hourlyRate: Decimal?
+    let inactiveFlag: Bool?
+    let _info: CWInfo?
+
+    func record(_ context: ConnectWiseContext) throws(MappingError) -> WorkRole {
+        WorkRole(
+            source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: nil), name: name,
+            hourlyRate: hourlyRate.map { Money($0, context.currency) }, active: inactiveFlag != true)
+    }
+}
+
+struct CWAddition: CWItem {
+    let id: Int
+    let product: CWReference
+    let quantity: Decimal?
+    let unitPrice: Decimal?
+    let unitCost: Decimal?
+    let billCustomer: String
+    let effectiveDate: String?
+    let cancelledDate: String?
+    let agreementId: Int?
+    let description: String?
+    let _info: CWInfo?
+
+    func record(_ context: ConnectWiseContext) throws(MappingError) -> AgreementAddition {
+        guard let agreementId else { throw MappingError(reason: "addition \(id) has no agreementId") }
+        guard let effective = try day(effectiveDate, field: "effectiveDate") else {
+            throw MappingError(reason: "addition \(id) has no effectiveDate")
+        }
+        return AgreementAddition(
+            source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: effectiveDate),
+            agreementID: ID(String(agreementId)), productIdentifier: product.identifier ?? String(product.id),
+            description: description, quantity: quantity ?? 0, unitPrice: Money(unitPrice ?? 0, context.currency),
+            unitCost: unitCost.map { Money($0, context.currency) }, effectiveDate: effective,
+            cancelledDate: try day(cancelledDate, field: "cancelledDate"), billedToCustomer: billCustomer == "Billable")
+    }
+}
+
+struct CWProject: CWItem {
+    let id: Int
+    let name: String
+    let company: CWReference
+    let agreement: CWReference?
+    let billingMethod: String?
+    let budgetHours: Decimal?
+    let actualHours: Decimal?
+    let estimatedTimeRevenue: Decimal?
+    let estimatedTimeCost: Decimal?
+    let status: CWReference?
+    let closedFlag: Bool?
+    let estimatedStart: String?
+    let estimatedEnd: String?
+    let _info: CWInfo?
+
+    func record(_ context: ConnectWiseContext) throws(MappingError) -> Project {
+        let method: Project.BillingMethod =
+            switch billingMethod {
+            case "FixedFee": .fixedFee
+            case "NotToExceed": .notToExceed
+            default: .timeAndMaterials  // ActualRates, OverrideRate
+            }
+        guard let start = try day(estimatedStart, field: "estimatedStart") else {
+            throw MappingError(reason: "project \(id) has no estimatedStart")
+        }
+        return Project(
+            source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: nil), name: name,
+            companyID: ID(String(company.id)), agreementID: reference(agreement), billingMethod: method,
+            budgetHours: budgetHours.map(Hours.init), actualHours: actualHours.map(Hours.init),
+            estimatedRevenue: estimatedTimeRevenue.map { Money($0, context.currency) },
+            estimatedCost: estimatedTimeCost.map { Money($0, context.currency) }, status: status?.name ?? "Open",
+            closed: closedFlag ?? false, startDate: start, endDate: try day(estimatedEnd, field: "estimatedEnd"))
     }
 }

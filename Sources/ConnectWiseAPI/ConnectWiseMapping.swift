@@ -16,6 +16,15 @@ public struct ConnectWiseContext: Sendable {
     public var proactiveBoards: Set<String>
     /// The MSP's own company id (its internal time is charged to it).
     public var ownCompanyID: ID<Company>?
+    /// Work-type names that mean time off. ConnectWise has no such flag: by default, names containing PTO,
+    /// holiday, vacation, sick or time off.
+    public var timeOffWorkTypeNames: [String] = ["pto", "holiday", "vacation", "sick", "time off"]
+
+    /// Whether a work type of this name is time off.
+    public func isTimeOff(workTypeNamed name: String) -> Bool {
+        let lowered = name.lowercased()
+        return timeOffWorkTypeNames.contains { lowered.contains($0) }
+    }
 
     public init(
         currency: CurrencyCode, timeZone: TimeZone, timeOffWorkTypes: Set<ID<WorkType>> = [],
@@ -66,6 +75,21 @@ public enum ConnectWiseRecords {
     }
     public static func members(_ body: Data, context: ConnectWiseContext) throws(ConnectWiseDecodingError) -> [Member] {
         try records(body, entity: "system/members", as: CWMember.self, context: context)
+    }
+    public static func configurations(_ body: Data, context: ConnectWiseContext) throws(ConnectWiseDecodingError) -> [ConfigurationItem] {
+        try records(body, entity: "company/configurations", as: CWConfiguration.self, context: context)
+    }
+    public static func workTypes(_ body: Data, context: ConnectWiseContext) throws(ConnectWiseDecodingError) -> [WorkType] {
+        try records(body, entity: "time/workTypes", as: CWWorkType.self, context: context)
+    }
+    public static func workRoles(_ body: Data, context: ConnectWiseContext) throws(ConnectWiseDecodingError) -> [WorkRole] {
+        try records(body, entity: "time/workRoles", as: CWWorkRole.self, context: context)
+    }
+    public static func additions(_ body: Data, context: ConnectWiseContext) throws(ConnectWiseDecodingError) -> [AgreementAddition] {
+        try records(body, entity: "finance/agreements/additions", as: CWAddition.self, context: context)
+    }
+    public static func projects(_ body: Data, context: ConnectWiseContext) throws(ConnectWiseDecodingError) -> [Project] {
+        try records(body, entity: "project/projects", as: CWProject.self, context: context)
     }
 
     /// Decodes `body` and maps every item, or refuses the whole page naming the entity and the cause.

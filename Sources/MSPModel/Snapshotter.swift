@@ -156,9 +156,11 @@ struct Snapshotter {
             case .fixedFee, .licenseResale:
                 // The contracted monthly amount: billed lines entered and not (yet known to be) cancelled. It moves
                 // only when a line is added or cancelled, which moves `updated` too.
-                billing = Money.sum(
+                let sum = Money.sum(
                     lines.filter { $0.billedToCustomer && $0.cancelledDate == nil }.map { $0.unitPrice * $0.quantity },
                     currency: currency)
+                // No billed lines left (a churned client): no recurring amount, as a PSA shows it.
+                billing = sum.isZero ? nil : sum
             case .blockHours: billing = dollars(agreement.blockHours! * agreement.hourlyRate)
             case .project: billing = agreement.project.map { money(cents: history.projects[$0].estimatedRevenueCents) }
             case .timeAndMaterials: billing = nil
