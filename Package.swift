@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
@@ -33,6 +35,18 @@ let package = Package(
         // ConnectWise PSA's REST API as data: the conditions grammar, paging rules, JSON shapes and their mapping
         // to the domain. Shared by the simulator and the connector; no I/O.
         .target(name: "ConnectWiseAPI", dependencies: ["InsightCore"], swiftSettings: library),
+        // A ConnectWise PSA server over HTTP, serving a generated business: for tests, benchmarks and the demo.
+        .target(
+            name: "ConnectWiseSimulator",
+            dependencies: [
+                "ConnectWiseAPI", "InsightCore", "MSPModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: library
+        ),
         // A seeded, generated MSP business and its ground truth: the demo's data and the tests' oracle.
         .target(name: "MSPModel", dependencies: ["InsightCore"], swiftSettings: library),
         // One SQLKit store for SQLite and PostgreSQL.
@@ -96,6 +110,14 @@ let package = Package(
             name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore", "MSPModel"],
             resources: [.copy("Samples")], swiftSettings: strict),
         .testTarget(name: "MSPModelTests", dependencies: ["MSPModel", "InsightCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ConnectWiseSimulatorTests",
+            dependencies: [
+                "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "MSPModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "InsightStoreTests",
             dependencies: ["InsightStore", "InsightCore", "InsightTestSupport", "MSPModel"],

@@ -146,7 +146,8 @@ public struct ListQuery: Sendable, Equatable {
         return .object(kept)
     }
 
-    static func id(of item: JSONValue) -> Int? {
+    /// The item's integer `id`.
+    public static func id(of item: JSONValue) -> Int? {
         if case .number(let value)? = item.member("id") { return NSDecimalNumber(decimal: value).intValue }
         return nil
     }

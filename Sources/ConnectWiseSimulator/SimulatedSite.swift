@@ -1,0 +1,83 @@
+import ConnectWiseAPI
+import Foundation
+public import InsightCore
+public import MSPModel
+
+/// The data a simulated site serves: the generated business as ConnectWise items, replaceable by a later
+/// snapshot (``advance(to:)``) so that incremental reads see new, edited and deleted records.
+public actor SimulatedSite {
+    public let business: MSPBusiness
+    public let settings: ConnectWiseSimulatorSettings
+    private(set) var items: [ConnectWiseEndpoint: [JSONValue]] = [:]
+    private(set) var additionsByAgreement: [Int: [JSONValue]] = [:]
+    private var requestTimes: [String: [ContinuousClock.Instant]] = [:]
+    private var dice: UInt64
+
+    public init(business: MSPBusiness, settings: ConnectWiseSimulatorSettings, at instant: Timestamp? = nil) {
+        self.business = business
+        self.settings = settings
+        self.dice = settings.faultSeed
+        let (items, additions) = Self.render(business.snapshot(at: instant), settings: settings)
+        self.items = items
+        self.additionsByAgreement = additions
+    }
+
+    /// Shows the business as it is at `instant` from now on.
+    public func advance(to instant: Timestamp) {
+        (items, additionsByAgreement) = Self.render(business.snapshot(at: instant), settings: settings)
+    }
+
+    static func render(_ snapshot: MSPSnapshot, settings: ConnectWiseSimulatorSettings)
+        -> ([ConnectWiseEndpoint: [JSONValue]], [Int: [JSONValue]])
+    {
+        let encoder = ConnectWiseEncoder(baseURL: settings.apiBase)
+        let typeNames = Set(snapshot.agreements.map(\.typeName)).sorted()
+        let typeIDs = Dictionary(uniqueKeysWithValues: typeNames.enumerated().map { ($1, $0 + 1) })
+        let boards = Set(snapshot.tickets.map(\.board)).sorted()
+        var items: [ConnectWiseEndpoint: [JSONValue]] = [
+            .companies: snapshot.companies.map(encoder.company),
+            .configurations: snapshot.configurations.map(encoder.configuration),
+            .members: snapshot.members.map { encoder.member($0, on: snapshot.asOfDate) },
+            .workTypes: snapshot.workTypes.map(encoder.workType),
+            .workRoles: snapshot.workRoles.map(encoder.workRole),
+            .agreements: snapshot.agreements.map { encoder.agreement($0, typeID: typeIDs[$0.typeName]!) },
+            .agreementTypes: typeNames.map { .object(["id": .number(Decimal(typeIDs[$0]!)), "name": .string($0)]) },
+            .invoices: snapshot.invoices.map(encoder.invoice),
+            .products: snapshot.productLines.map(encoder.productItem),
+            .timeEntries: snapshot.timeEntries.map(encoder.timeEntry),
+            .expenseEntries: snapshot.expenses.map(encoder.expenseEntry),
+            .tickets: snapshot.tickets.map(encoder.ticket),
+            .boards: boards.enumerated().map { .object(["id": .number(Decimal($0 + 1)), "name": .string($1)]) },
+            .projects: snapshot.projects.map(encoder.project),
+            .opportunities: snapshot.opportunities.map(encoder.opportunity),
+        ]
+        let additions = snapshot.additions.map(encoder.addition)
+        items[.additions] = additions
+        let byAgreement = Dictionary(grouping: additions) { item -> Int in
+            if case .number(let id)? = item.member("agreementId") { return NSDecimalNumber(decimal: id).intValue }
+            return 0
+        }
+        return (items, byAgreement)
+    }
+
+    func list(_ endpoint: ConnectWiseEndpoint) -> [JSONValue] { items[endpoint] ?? [] }
+    func additions(of agreement: Int) -> [JSONValue]? {
+        list(.agreements).contains { ListQuery.id(of: $0) == agreement } ? (additionsByAgreement[agreement] ?? []) : nil
+    }
+
+    /// Whether `member` is over its request budget; records the request.
+    func overLimit(_ member: String, now: ContinuousClock.Instant) -> Bool {
+        guard let limit = settings.requestsPerMinute else { return false }
+        var times = requestTimes[member, default: []].filter { now - $0 < .seconds(60) }
+        times.append(now)
+        requestTimes[member] = times
+        return times.count > limit
+    }
+
+    /// A repeatable fault decision: `true` with probability `rate`.
+    func roll(_ rate: Double) -> Bool {
+        guard rate > 0 else { return false }
+        dice = dice &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Double(dice >> 11) * 0x1.0p-53 < rate
+    }
+}
