@@ -70,7 +70,8 @@ let package = Package(
         .target(
             name: "InsightApp",
             dependencies: [
-                "InsightCore", "InsightStore", "MSPModel",
+                "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: library
@@ -80,6 +81,7 @@ let package = Package(
             dependencies: [
                 "InsightApp", "InsightCore", "MSPModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
