@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
@@ -35,6 +36,18 @@ let package = Package(
         // ConnectWise PSA's REST API as data: the conditions grammar, paging rules, JSON shapes and their mapping
         // to the domain. Shared by the simulator and the connector; no I/O.
         .target(name: "ConnectWiseAPI", dependencies: ["InsightCore"], swiftSettings: library),
+        // Read-only clients of the PSA APIs: GET requests only, paged, incremental, with retries.
+        .target(
+            name: "InsightConnectors",
+            dependencies: [
+                "ConnectWiseAPI", "InsightCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: library
+        ),
         // A ConnectWise PSA server over HTTP, serving a generated business: for tests, benchmarks and the demo.
         .target(
             name: "ConnectWiseSimulator",
@@ -116,6 +129,17 @@ let package = Package(
             name: "ConnectWiseSimulatorTests",
             dependencies: [
                 "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "MSPModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InsightConnectorsTests",
+            dependencies: [
+                "InsightConnectors", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "InsightStore", "MSPModel",
+                "InsightTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

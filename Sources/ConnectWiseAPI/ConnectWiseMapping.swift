@@ -47,6 +47,12 @@ public struct ConnectWiseDecodingError: Error, Equatable, Sendable, CustomString
     public let reason: String
     /// The first 200 characters of the body.
     public let excerpt: String
+
+    public init(entity: String, reason: String, excerpt: String) {
+        self.entity = entity
+        self.reason = reason
+        self.excerpt = excerpt
+    }
     public var description: String { "ConnectWise \(entity): \(reason). Body starts: \(excerpt)" }
 }
 

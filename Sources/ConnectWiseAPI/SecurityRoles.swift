@@ -75,11 +75,25 @@ public struct SecurityRole: Sendable, Equatable, Codable {
         public var edit: SecurityLevel
         public var delete: SecurityLevel
         public var inquire: SecurityLevel
+
+        public init(function: SecurityFunction, add: SecurityLevel, edit: SecurityLevel, delete: SecurityLevel, inquire: SecurityLevel) {
+            self.function = function
+            self.add = add
+            self.edit = edit
+            self.delete = delete
+            self.inquire = inquire
+        }
     }
 
     public var id: Int
     public var name: String
     public var settings: [Setting]
+
+    public init(id: Int, name: String, settings: [Setting]) {
+        self.id = id
+        self.name = name
+        self.settings = settings
+    }
 
     /// The Inquire level of `function` (`None` when the role does not list it).
     public func inquire(_ function: SecurityFunction) -> SecurityLevel {

@@ -15,6 +15,7 @@ public enum ConnectWiseSimulator {
         site: SimulatedSite, host: String = "127.0.0.1", port: Int = 8081, logger: Logger = Logger(label: "psa-insight.simulator.connectwise")
     ) -> some ApplicationProtocol {
         let router = Router()
+        router.add(middleware: RequestRecorder(site: site))
         router.get("login/companyinfo/:company") { request, context in
             try await companyInfo(request, context: context, site: site)
         }
@@ -210,5 +211,16 @@ public enum ConnectWiseSimulator {
 
     static func cannotRoute() -> Response {
         Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: ConnectWiseErrorBody.cannotRouteText)))
+    }
+}
+
+/// Records every request's method and path before routing, so that requests of any method are seen.
+struct RequestRecorder: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let site: SimulatedSite
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        await site.record(method: request.method.rawValue, path: request.uri.path)
+        return try await next(request, context)
     }
 }

@@ -11,6 +11,10 @@ public actor SimulatedSite {
     private(set) var items: [ConnectWiseEndpoint: [JSONValue]] = [:]
     private(set) var additionsByAgreement: [Int: [JSONValue]] = [:]
     private var requestTimes: [String: [ContinuousClock.Instant]] = [:]
+    /// The method and path of every request received, whatever its method (tests prove the connector only GETs).
+    public private(set) var requestLog: [(method: String, path: String)] = []
+
+    func record(method: String, path: String) { requestLog.append((method, path)) }
     private var dice: UInt64
 
     public init(business: MSPBusiness, settings: ConnectWiseSimulatorSettings, at instant: Timestamp? = nil) {
@@ -68,7 +72,7 @@ public actor SimulatedSite {
     /// Whether `member` is over its request budget; records the request.
     func overLimit(_ member: String, now: ContinuousClock.Instant) -> Bool {
         guard let limit = settings.requestsPerMinute else { return false }
-        var times = requestTimes[member, default: []].filter { now - $0 < .seconds(60) }
+        var times = requestTimes[member, default: []].filter { now - $0 < settings.rateLimitWindow }
         times.append(now)
         requestTimes[member] = times
         return times.count > limit

@@ -36,6 +36,8 @@ public struct ConnectWiseSimulatorSettings: Sendable {
     // Faults.
     /// Requests allowed per rolling minute per API member before 429 with `Retry-After`; `nil`: unlimited.
     public var requestsPerMinute: Int?
+    /// The rolling window `requestsPerMinute` counts over (a minute; shorter in tests).
+    public var rateLimitWindow: Duration = .seconds(60)
     /// Seconds the 429 asks clients to wait.
     public var retryAfterSeconds = 30
     /// Share of API requests answered with a 500 timeout body.

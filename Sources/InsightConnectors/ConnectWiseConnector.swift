@@ -1,0 +1,217 @@
+public import ConnectWiseAPI
+public import Foundation
+public import InsightCore
+public import Logging
+
+/// How to reach one MSP's ConnectWise PSA.
+public struct ConnectWiseCredentials: Sendable {
+    /// The site, e.g. `https://na.myconnectwise.net` or an on-premise host; cloud hosts are called on their
+    /// `api-` host as ConnectWise requires.
+    public var siteURL: String
+    /// The company ID typed at the ConnectWise login screen.
+    public var companyID: String
+    /// Our integration's client id (ConnectWise requires it on every call).
+    public var clientID: String
+    public var publicKey: String
+    public var privateKey: Secret
+
+    public init(siteURL: String, companyID: String, clientID: String, publicKey: String, privateKey: Secret) {
+        self.siteURL = siteURL
+        self.companyID = companyID
+        self.clientID = clientID
+        self.publicKey = publicKey
+        self.privateKey = privateKey
+    }
+}
+
+/// When and how long to retry.
+public struct RetryPolicy: Sendable {
+    public var attempts = 5
+    public var baseDelay: Duration = .milliseconds(500)
+    public var maximumDelay: Duration = .seconds(30)
+    /// The longest `Retry-After` honoured before giving up with ``ConnectorError/rateLimited(retryAfterSeconds:)``.
+    public var maximumRetryAfter = 120
+    public init() {}
+}
+
+/// A read-only ConnectWise PSA client: discovers the codebase, reads every entity with forward-only paging of
+/// 1,000 records, incrementally from a `lastUpdated` cursor, retrying what can be retried.
+public struct ConnectWiseConnector: Sendable {
+    public let credentials: ConnectWiseCredentials
+    let http: ReadOnlyHTTP
+    public var retry: RetryPolicy
+    let logger: Logger
+
+    public init(credentials: ConnectWiseCredentials, http: ReadOnlyHTTP, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+        self.credentials = credentials
+        self.http = http
+        self.retry = retry
+        self.logger = logger
+    }
+
+    /// The site as ConnectWise wants it called: cloud sites on their `api-` host.
+    var site: String {
+        guard var components = URLComponents(string: credentials.siteURL), let host = components.host else { return credentials.siteURL }
+        if host.hasSuffix("myconnectwise.net") || host.hasSuffix("connectwisedev.com"), !host.hasPrefix("api-") {
+            components.host = "api-" + host
+        }
+        components.path = ""
+        return components.string ?? credentials.siteURL
+    }
+
+    /// `{site}/{codebase}apis/3.0`, from `/login/companyinfo/{company}`.
+    public func discoverAPIBase() async throws(ConnectorError) -> String {
+        let response = try await send("\(site)/login/companyinfo/\(credentials.companyID)", entity: "login/companyinfo", authenticated: false)
+        guard let info = try? JSONDecoder().decode(JSONValue.self, from: response.body), case .string(let codebase)? = info.member("Codebase") else {
+            throw .unknownCompany(credentials.companyID)
+        }
+        return "\(site)/\(codebase)apis/3.0"
+    }
+
+    /// The number of records of `endpoint` (changed after `since`, when given).
+    public func count(_ endpoint: String, base: String, since: Timestamp? = nil) async throws(ConnectorError) -> Int {
+        let response = try await send(url(base, "\(endpoint)/count", since: since, pageSize: nil), entity: endpoint)
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: response.body), case .number(let n)? = value.member("count") else {
+            throw .decoding(ConnectWiseDecodingError(entity: "\(endpoint)/count", reason: "no count", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)))
+        }
+        return NSDecimalNumber(decimal: n).intValue
+    }
+
+    /// Every page of `endpoint` changed after `since` (all records when `nil`), decoded by `decode`.
+    public func pages<Record: Sendable>(
+        _ endpoint: String, base: String, since: Timestamp? = nil,
+        decode: @escaping @Sendable (Data) throws(ConnectWiseDecodingError) -> [Record]
+    ) -> ConnectWisePages<Record> {
+        ConnectWisePages(connector: self, entity: endpoint, first: url(base, endpoint, since: since, pageSize: 1_000), decode: decode)
+    }
+
+    func url(_ base: String, _ path: String, since: Timestamp?, pageSize: Int?) -> String {
+        var parameters: [(String, String)] = []
+        if let pageSize { parameters.append(("pageSize", String(pageSize))) }
+        if let since { parameters.append(("conditions", "lastUpdated > [\(since.date.formatted(Date.ISO8601FormatStyle()))]")) }
+        let query = parameters.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
+        return "\(base)/\(path)" + (query.isEmpty ? "" : "?\(query)")
+    }
+
+    /// Percent-encodes a query value, including the characters ConnectWise's docs name (`&"'*%+[]`).
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+
+    /// A `Link` URL moved onto the site this connector calls: ConnectWise cloud links can name the UI host
+    /// rather than the `api-` host (NOTES.md §3), so only their path and query are followed.
+    func rebase(_ link: String) -> String {
+        guard let target = URLComponents(string: link), var base = URLComponents(string: site) else { return link }
+        base.percentEncodedPath = target.percentEncodedPath
+        base.percentEncodedQuery = target.percentEncodedQuery
+        return base.string ?? link
+    }
+
+    var headers: [(String, String)] {
+        let token = Data("\(credentials.companyID)+\(credentials.publicKey):\(credentials.privateKey.reveal())".utf8).base64EncodedString()
+        return [
+            ("Authorization", "Basic \(token)"), ("clientId", credentials.clientID),
+            ("Accept", "application/vnd.connectwise.com+json; version=2025.1"), ("pagination-type", "forward-only"),
+        ]
+    }
+
+    /// One GET with retries: 429 waits for `Retry-After`, 5xx and transport errors back off exponentially.
+    func send(_ url: String, entity: String, authenticated: Bool = true) async throws(ConnectorError) -> ReadOnlyHTTP.Response {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome: Result<ReadOnlyHTTP.Response, ConnectorError>
+            var wait = delay(attempt)
+            do {
+                let response = try await http.get(url, headers: authenticated ? headers : [("Accept", "application/json")])
+                switch response.status {
+                case 200..<300:
+                    return response
+                case 429:
+                    let seconds = Int(response.header("Retry-After") ?? "") ?? 30
+                    guard seconds <= retry.maximumRetryAfter else { throw ConnectorError.rateLimited(retryAfterSeconds: seconds) }
+                    wait = .seconds(seconds)
+                    outcome = .failure(.rateLimited(retryAfterSeconds: seconds))
+                default:
+                    outcome = .failure(Self.error(status: response.status, body: response.body, entity: entity))
+                }
+            } catch let error as ConnectorError {
+                throw error
+            } catch {
+                outcome = .failure(.unreachable(site: site, reason: "\(error)"))
+            }
+            guard case .failure(let error) = outcome else { continue }
+            guard error.isRetryable, attempt < retry.attempts else { throw error }
+            logger.warning("retrying", metadata: ["upstream": "connectwise", "entity": "\(entity)", "attempt": "\(attempt)", "error": "\(error)"])
+            try? await Task.sleep(for: wait)
+        }
+    }
+
+    func delay(_ attempt: Int) -> Duration {
+        min(retry.maximumDelay, retry.baseDelay * Int(1 << min(attempt - 1, 16)))
+    }
+
+    static func error(status: Int, body: Data, entity: String) -> ConnectorError {
+        let parsed = ConnectWiseErrorBody.parse(body)
+        let message = parsed?.summary ?? String(decoding: body.prefix(200), as: UTF8.self)
+        switch status {
+        case 401: return .unauthorized(message)
+        case 403:
+            let function = ConnectWiseEndpoint.matching(entity)?.function
+            return .forbidden(
+                endpoint: entity,
+                fix: function.map { SecurityRole.fix(role: "<the API member's role>", function: $0) } ?? "Grant Inquire access to \(entity)")
+        case 404: return parsed?.code == "CannotRoute" ? .cannotRoute : .notFound(entity)
+        case 400..<500: return .badRequest(message)
+        default: return .server(status: status, excerpt: message)
+        }
+    }
+}
+
+/// The pages of one entity, fetched as they are consumed (forward-only: each `Link` names the next `pageId`;
+/// an empty or missing `Link` ends the sequence). A page is decoded whole or reported as an error naming the
+/// entity and an excerpt; a page that fails to decode is fetched once more, since a truncated body looks the
+/// same.
+public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
+    public typealias Element = [Record]
+    let connector: ConnectWiseConnector
+    let entity: String
+    let first: String
+    let decode: @Sendable (Data) throws(ConnectWiseDecodingError) -> [Record]
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let pages: ConnectWisePages
+        var next: String?
+
+        public mutating func next() async throws -> [Record]? {
+            guard let url = next else { return nil }
+            var lastError: ConnectWiseDecodingError?
+            for _ in 0..<2 {
+                let response = try await pages.connector.send(url, entity: pages.entity)
+                do {
+                    let records = try pages.decode(response.body)
+                    next = Self.nextLink(response.header("Link")).map(pages.connector.rebase)
+                    return records
+                } catch {
+                    lastError = error
+                }
+            }
+            // Invariant: the loop ran and failed at least once to get here.
+            throw ConnectorError.decoding(lastError!)
+        }
+
+        /// The `rel="next"` URL of a `Link` header.
+        static func nextLink(_ header: String?) -> String? {
+            guard let header else { return nil }
+            for part in header.split(separator: ",") where part.contains("rel=\"next\"") {
+                guard let start = part.firstIndex(of: "<"), let end = part.firstIndex(of: ">") else { continue }
+                return String(part[part.index(after: start)..<end])
+            }
+            return nil
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pages: self, next: first) }
+}
