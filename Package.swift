@@ -83,7 +83,8 @@ let package = Package(
         .target(
             name: "InsightApp",
             dependencies: [
-                "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI",
+                "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightConnectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "psa-insight",
             dependencies: [
-                "InsightApp", "InsightCore", "MSPModel",
+                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InsightAppTests",
-            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel"],
+            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors"],
             swiftSettings: strict
         ),
     ]
