@@ -132,6 +132,7 @@ let package = Package(
                 "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "MSPModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            resources: [.copy("Schemas")],
             swiftSettings: strict
         ),
         .testTarget(

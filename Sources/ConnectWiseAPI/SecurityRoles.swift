@@ -15,6 +15,8 @@ public enum ConnectWiseEndpoint: String, CaseIterable, Sendable, Codable {
     case timeEntries = "time/entries"
     case expenseEntries = "expense/entries"
     case tickets = "service/tickets"
+    /// Project tickets are not service tickets: they have their own endpoint and schema (with `project`).
+    case projectTickets = "project/tickets"
     case boards = "service/boards"
     case projects = "project/projects"
     case opportunities = "sales/opportunities"
@@ -36,6 +38,7 @@ public enum ConnectWiseEndpoint: String, CaseIterable, Sendable, Codable {
         case .expenseEntries: .init(module: "Time & Expense", name: "Expense Report Entry")
         case .tickets: .init(module: "Service Desk", name: "Service Tickets")
         case .projects: .init(module: "Project", name: "Project Headers")
+        case .projectTickets: .init(module: "Project", name: "Project Tickets")
         case .opportunities: .init(module: "Sales", name: "Opportunity")
         }
     }

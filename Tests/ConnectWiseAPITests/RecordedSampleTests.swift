@@ -204,3 +204,24 @@ private func isk(_ text: String) -> Money { Money(Decimal(string: text)!, Curren
         #expect(info.cloudRegion == "EU")
     }
 }
+
+@Suite struct OtherRecordedShapesTests {
+    @Test func unpostedInvoice() throws {
+        let invoice = try #require(try ConnectWiseOtherShapes.decode(
+            ConnectWiseOtherShapes.UnpostedInvoice.self, sample("unposted_invoice.json"), entity: "finance/accounting/unpostedinvoices").first)
+        #expect(invoice.invoiceNumber == "40005")
+        #expect(invoice.total == Decimal(string: "4546628.64"))
+        #expect(invoice.subTotal + (invoice.salesTaxAmount ?? 0) == invoice.total)
+    }
+
+    @Test func contact() throws {
+        let contact = try #require(try ConnectWiseOtherShapes.decode(ConnectWiseOtherShapes.Contact.self, sample("contact.json"), entity: "company/contacts").first)
+        #expect(contact.lastName == "Smith")
+        #expect(contact.company?.id == 19297)
+    }
+
+    @Test func reportsListItem() throws {
+        let report = try ConnectWiseOtherShapes.decode(ConnectWiseOtherShapes.Report.self, sample("system_reports_list_item.json"), entity: "system/reports")
+        #expect(report == [ConnectWiseOtherShapes.Report(name: "SalesOrder")])
+    }
+}

@@ -112,6 +112,14 @@ struct SimulatorHTTPTests {
                 let link = try #require(response.headers[HTTPField.Name("Link")!])
                 #expect(link.contains("page=2>; rel=\"next\""))
             }
+            try await client.execute(uri: "\(api)/company/companies?pageSize=2&fields=id,status/name", method: .get, headers: headers()) { response in
+                guard case .array(let page) = try decode(response.body), let first = page.first, case .object(let members) = first else {
+                    Issue.record("not a list")
+                    return
+                }
+                #expect(Set(members.keys) == ["id", "status"], "fields keeps only what was asked")
+                #expect(first.member("status")?.member("id") == nil, "nested: status/name keeps only the name")
+            }
             try await client.execute(uri: "\(api)/company/companies/999999", method: .get, headers: headers()) { response in
                 #expect(response.status == .notFound)
             }

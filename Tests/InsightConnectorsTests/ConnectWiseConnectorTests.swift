@@ -64,6 +64,7 @@ func readAll(_ connector: ConnectWiseConnector, into store: Store) async throws 
     _ = try await load("time/entries", ConnectWiseRecords.timeEntries)
     _ = try await load("expense/entries", ConnectWiseRecords.expenses)
     _ = try await load("service/tickets", ConnectWiseRecords.tickets)
+    _ = try await load("project/tickets", ConnectWiseRecords.tickets)
     _ = try await load("project/projects", ConnectWiseRecords.projects)
 }
 
@@ -164,6 +165,7 @@ struct ConnectWiseConnectorTests {
         #expect(!noFinance.isReady)
         let missing = noFinance.entries.filter { if case .missing = $0.status { true } else { false } }.map(\.endpoint)
         #expect(Set(missing) == [.agreements, .additions, .invoices])
+        #expect(noFinance.entries.count == ConnectWiseEndpoint.allCases.count)
         #expect(noFinance.lines.contains("  MISSING  finance/invoices: System > Security Roles > PSA Insight (no Finance) > Finance > Invoicing: set Inquire Level to All"))
         let admin = try await withConnector(publicKey: "PSAINSIGHTADMIN", privateKey: "admin-private-key-0003") { connector, _ in
             try await connector.checkPermissions()
