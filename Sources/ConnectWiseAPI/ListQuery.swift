@@ -80,13 +80,11 @@ public struct ListQuery: Sendable, Equatable {
         }
     }
 
-    /// The items matching the conditions, in order: `orderBy`, then id (forward-only: id only, after `pageId`).
+    /// The items matching the conditions, in order: `orderBy`, else id. `items` must be sorted by id (the
+    /// simulator keeps them so), which spares a sort per request.
     public func matching(_ items: [JSONValue]) -> [JSONValue] {
-        var result = conditions.map { condition in items.filter(condition.matches) } ?? items
-        if forwardOnly {
-            if let pageID { result = result.filter { (Self.id(of: $0) ?? 0) > pageID } }
-            return result.sorted { (Self.id(of: $0) ?? 0) < (Self.id(of: $1) ?? 0) }
-        }
+        let result = conditions.map { condition in items.filter(condition.matches) } ?? items
+        guard !orderBy.isEmpty, !forwardOnly else { return result }
         return result.sorted { left, right in
             for (path, ascending) in orderBy {
                 let a = Condition.resolve(path, in: left)
@@ -98,16 +96,36 @@ public struct ListQuery: Sendable, Equatable {
         }
     }
 
+    /// Forward-only: the first `pageSize` matching items after `pageId`, found by binary search and a scan that
+    /// stops when the page is full (items sorted by id), so a page costs the same at the end of a large list.
+    func forwardPage(_ items: [JSONValue]) -> [JSONValue] {
+        var low = 0
+        var high = items.count
+        if let pageID {
+            while low < high {
+                let middle = (low + high) / 2
+                if (Self.id(of: items[middle]) ?? 0) <= pageID { low = middle + 1 } else { high = middle }
+            }
+        }
+        var page: [JSONValue] = []
+        var index = low
+        while index < items.count, page.count < pageSize {
+            if conditions?.matches(items[index]) ?? true { page.append(items[index]) }
+            index += 1
+        }
+        return page
+    }
+
     /// One page of `items` and its `Link` header. `requestURL` is the URL the client asked for, with its query;
     /// links keep every original parameter and replace only `page` (or `pageId`).
     public func respond(to items: [JSONValue], requestURL: URL) -> (items: [JSONValue], link: String) {
-        let matching = matching(items)
         if forwardOnly {
-            let slice = Array(matching.prefix(pageSize))
+            let slice = forwardPage(items)
             // A full page links to the next pageId (the last id returned); the end is an empty Link header.
             guard slice.count == pageSize, let last = slice.last.flatMap(Self.id(of:)) else { return (partial(slice), "") }
             return (partial(slice), "<\(link(requestURL, setting: "pageId", to: last))>; rel=\"next\"")
         }
+        let matching = matching(items)
         let lastPage = max(1, (matching.count + pageSize - 1) / pageSize)
         let start = min(matching.count, (page - 1) * pageSize)
         let slice = Array(matching[start..<min(matching.count, start + pageSize)])

@@ -124,8 +124,8 @@ public enum ConnectWiseSimulator {
         if query.forwardOnly || !page.link.isEmpty { response.headers[HTTPField.Name("Link")!] = page.link }
         if await site.roll(settings.truncatedBodyRate) {
             // A body cut off half way: what a dropped upstream connection looks like to a client.
-            let body = try? JSONEncoder().encode(JSONValue.array(page.items))
-            response.body = .init(byteBuffer: ByteBuffer(bytes: (body ?? Data()).prefix((body?.count ?? 0) / 2)))
+            let body = JSONValue.array(page.items).serialized()
+            response.body = .init(byteBuffer: ByteBuffer(bytes: body.prefix(body.count / 2)))
         }
         return response
     }
@@ -175,14 +175,8 @@ public enum ConnectWiseSimulator {
 
     // MARK: Responses
 
-    static let jsonEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        let body = (try? jsonEncoder.encode(value)) ?? Data("null".utf8)
+        let body = value.serialized()
         return Response(
             status: status,
             headers: [

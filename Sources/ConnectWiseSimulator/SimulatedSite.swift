@@ -56,6 +56,8 @@ public actor SimulatedSite {
             .projects: snapshot.projects.map(encoder.project),
             .opportunities: snapshot.opportunities.map(encoder.opportunity),
         ]
+        // Sorted by id once: the list engine relies on it instead of sorting per request.
+        items = items.mapValues { list in list.sorted { (ListQuery.id(of: $0) ?? 0) < (ListQuery.id(of: $1) ?? 0) } }
         let additions = snapshot.additions.map(encoder.addition)
         items[.additions] = additions
         let byAgreement = Dictionary(grouping: additions) { item -> Int in

@@ -83,3 +83,16 @@ private let ticket: JSONValue = try! JSONDecoder().decode(JSONValue.self, from: 
         }
     }
 }
+
+@Suite struct JSONSerializationTests {
+    @Test func serializedJSONDecodesToTheSameValue() throws {
+        let value: JSONValue = .object([
+            "text": .string("quote \" backslash \\ newline \n tab \t control \u{01} Þekking ✓"), "number": .number(Decimal(string: "-1234.5678")!),
+            "integer": .number(42), "flag": .bool(false), "nothing": .null,
+            "list": .array([.number(Decimal(string: "0.1")!), .object(["nested": .string("x")])]),
+        ])
+        let data = value.serialized()
+        #expect(try JSONDecoder().decode(JSONValue.self, from: data) == value)
+        #expect(String(decoding: data, as: UTF8.self).hasPrefix(#"{"flag":false,"integer":42,"#), "keys are sorted")
+    }
+}

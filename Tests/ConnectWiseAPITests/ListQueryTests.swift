@@ -55,6 +55,9 @@ private func ids(_ page: [JSONValue]) -> [Int] {
             pageID = next.queryItems?.first { $0.name == "pageId" }?.value
         }
         #expect(seen == Array(1...60), "orderBy is ignored with forward-only: ids ascending, each once")
+        let filtered = try query([("pageSize", "5"), ("pageId", "40"), ("conditions", "status/name = \"Active\"")], forwardOnly: true)
+            .respond(to: items, requestURL: url)
+        #expect(ids(filtered.items) == [42, 44, 46, 48, 50], "after pageId, matching only, in id order")
         var strict = ListSettings()
         strict.rejectOrderByWithForwardOnly = true
         #expect(throws: ListQueryError.self) { try query([("orderBy", "name asc")], forwardOnly: true, settings: strict) }
