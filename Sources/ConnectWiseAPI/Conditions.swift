@@ -269,6 +269,19 @@ func parseDate(_ text: String) -> Date? {
     return try? Date(trimmed + "T00:00:00Z", strategy: .iso8601)
 }
 
+extension Condition.Operator {
+    /// The operator without its negation.
+    var positive: Condition.Operator {
+        switch self {
+        case .notEqual: .equal
+        case .notContains: .contains
+        case .notLike: .like
+        case .notIn: .in
+        default: self
+        }
+    }
+}
+
 extension Condition {
     /// Whether `item` (one JSON object of a ConnectWise list) satisfies the condition.
     ///
@@ -280,26 +293,62 @@ extension Condition {
         case .and(let left, let right): return left.matches(item) && right.matches(item)
         case .or(let left, let right): return left.matches(item) || right.matches(item)
         case .compare(let path, let op, let literal):
-            let value = Self.resolve(path, in: item)
-            switch op {
-            case .equal: return Self.compare(value, literal) == .orderedSame
-            case .notEqual: return Self.compare(value, literal) != .orderedSame
-            case .less: return Self.compare(value, literal) == .orderedAscending
-            case .lessOrEqual: return [.orderedAscending, .orderedSame].contains(Self.compare(value, literal))
-            case .greater: return Self.compare(value, literal) == .orderedDescending
-            case .greaterOrEqual: return [.orderedDescending, .orderedSame].contains(Self.compare(value, literal))
-            case .contains, .notContains:
-                guard case .string(let text) = value, case .string(let needle) = literal else { return op == .notContains }
-                return text.range(of: needle, options: .caseInsensitive) != nil ? op == .contains : op == .notContains
-            case .like, .notLike:
-                guard case .string(let text) = value, case .string(let pattern) = literal else { return op == .notLike }
-                return Self.like(text, pattern) == (op == .like)
-            case .in, .notIn:
-                guard case .list(let items) = literal else { return false }
-                let found = items.contains { Self.compare(value, $0) == .orderedSame }
-                return found == (op == .in)
+            // A path through an array (`types/name`, `communicationItems/value`) holds when any element holds.
+            let candidates = Self.resolveAll(path, in: item)
+            if candidates.count != 1 {
+                let negative = [.notEqual, .notContains, .notLike, .notIn].contains(op)
+                let positive = Condition.compare(path: path, op: op.positive, value: literal)
+                let any = candidates.contains { positive.matchesValue($0) }
+                return negative ? !any : any
             }
+            return matchesValue(candidates[0])
         }
+    }
+
+    /// The comparison applied to one resolved value.
+    func matchesValue(_ value: JSONValue) -> Bool {
+        guard case .compare(_, let op, let literal) = self else { return false }
+        switch op {
+        case .equal: return Self.compare(value, literal) == .orderedSame
+        case .notEqual: return Self.compare(value, literal) != .orderedSame
+        case .less: return Self.compare(value, literal) == .orderedAscending
+        case .lessOrEqual: return [.orderedAscending, .orderedSame].contains(Self.compare(value, literal))
+        case .greater: return Self.compare(value, literal) == .orderedDescending
+        case .greaterOrEqual: return [.orderedDescending, .orderedSame].contains(Self.compare(value, literal))
+        case .contains, .notContains:
+            guard case .string(let text) = value, case .string(let needle) = literal else { return op == .notContains }
+            return text.range(of: needle, options: .caseInsensitive) != nil ? op == .contains : op == .notContains
+        case .like, .notLike:
+            guard case .string(let text) = value, case .string(let pattern) = literal else { return op == .notLike }
+            return Self.like(text, pattern) == (op == .like)
+        case .in, .notIn:
+            guard case .list(let items) = literal else { return false }
+            let found = items.contains { Self.compare(value, $0) == .orderedSame }
+            return found == (op == .in)
+        }
+    }
+
+    /// Every value `path` reaches, descending into arrays; a single `.null` when it reaches nothing.
+    static func resolveAll(_ path: [String], in item: JSONValue) -> [JSONValue] {
+        var current: [JSONValue] = [item]
+        for (offset, name) in path.enumerated() {
+            var next: [JSONValue] = []
+            for value in current {
+                let elements: [JSONValue] = if case .array(let items) = value { items } else { [value] }
+                for element in elements {
+                    if let member = element.member(name) {
+                        next.append(member)
+                    } else if offset == 0, ["lastupdated", "dateentered", "enteredby", "updatedby"].contains(name.lowercased()),
+                        let info = element.member("_info")?.member(name)
+                    {
+                        next.append(info)
+                    }
+                }
+            }
+            current = next
+        }
+        if current.count == 1, case .array(let items) = current[0] { return items.isEmpty ? [.null] : items }
+        return current.isEmpty ? [.null] : current
     }
 
     static func resolve(_ path: [String], in item: JSONValue) -> JSONValue {

@@ -43,12 +43,18 @@ public struct ListQuery: Sendable, Equatable {
             guard let number = Int(text), number >= 0 else { throw .invalid(field: name, message: "\(name) must be a whole number") }
             return number
         }
-        do {
-            conditions = try value("conditions").flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-                .map { text throws(ConditionsError) in try Condition(parsing: text) }
-        } catch {
-            throw .invalid(field: "conditions", message: error.description)
+        // `conditions` and `childConditions` (conditions on array children, e.g. `types/name = "Client"`) must
+        // both hold.
+        var parsed: [Condition] = []
+        for name in ["conditions", "childConditions"] {
+            guard let text = value(name), !text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            do {
+                parsed.append(try Condition(parsing: text))
+            } catch {
+                throw .invalid(field: name, message: error.description)
+            }
         }
+        conditions = parsed.count == 2 ? .and(parsed[0], parsed[1]) : parsed.first
         orderBy = []
         if let text = value("orderBy"), !text.isEmpty {
             for clause in text.split(separator: ",") {

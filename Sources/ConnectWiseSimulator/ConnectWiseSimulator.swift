@@ -122,7 +122,14 @@ public enum ConnectWiseSimulator {
         let page = query.respond(to: items, requestURL: url)
         var response = json(.array(page.items))
         if query.forwardOnly || !page.link.isEmpty { response.headers[HTTPField.Name("Link")!] = page.link }
-        if await site.roll(settings.truncatedBodyRate) {
+        if await site.roll(settings.droppedConnectionRate) {
+            // Announce the whole body, send half, then fail: the server closes the connection mid-body.
+            let body = JSONValue.array(page.items).serialized()
+            response.body = ResponseBody(contentLength: body.count) { writer in
+                try await writer.write(ByteBuffer(bytes: body.prefix(body.count / 2)))
+                throw SimulatedDrop()
+            }
+        } else if await site.roll(settings.truncatedBodyRate) {
             // A body cut off half way: what a dropped upstream connection looks like to a client.
             let body = JSONValue.array(page.items).serialized()
             response.body = .init(byteBuffer: ByteBuffer(bytes: body.prefix(body.count / 2)))
@@ -218,3 +225,6 @@ struct RequestRecorder: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+/// The fault that drops a connection mid-body.
+struct SimulatedDrop: Error {}

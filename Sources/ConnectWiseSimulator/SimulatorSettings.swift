@@ -42,6 +42,8 @@ public struct ConnectWiseSimulatorSettings: Sendable {
     public var retryAfterSeconds = 30
     /// Share of API requests answered with a 500 timeout body.
     public var serverErrorRate = 0.0
+    /// Share of successful list answers whose connection drops half way through the body.
+    public var droppedConnectionRate = 0.0
     /// Share of successful list answers cut off half way.
     public var truncatedBodyRate = 0.0
     /// Added delay before every answer.

@@ -72,7 +72,9 @@ public struct ConnectWiseConnector: Sendable {
     public func count(_ endpoint: String, base: String, since: Timestamp? = nil) async throws(ConnectorError) -> Int {
         let response = try await send(url(base, "\(endpoint)/count", since: since, pageSize: nil), entity: endpoint)
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: response.body), case .number(let n)? = value.member("count") else {
-            throw .decoding(ConnectWiseDecodingError(entity: "\(endpoint)/count", reason: "no count", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)))
+            throw .decoding(
+                ConnectWiseDecodingError(entity: "\(endpoint)/count", reason: "no count", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)),
+                page: "\(endpoint)/count")
         }
         return NSDecimalNumber(decimal: n).intValue
     }
@@ -199,7 +201,7 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
                 }
             }
             // Invariant: the loop ran and failed at least once to get here.
-            throw ConnectorError.decoding(lastError!)
+            throw ConnectorError.decoding(lastError!, page: url)
         }
 
         /// The `rel="next"` URL of a `Link` header.

@@ -19,8 +19,8 @@ public enum ConnectorError: Error, Equatable, Sendable, CustomStringConvertible 
     case rateLimited(retryAfterSeconds: Int)
     /// 5xx after every retry.
     case server(status: Int, excerpt: String)
-    /// A page that could not be decoded after a retry.
-    case decoding(ConnectWiseDecodingError)
+    /// A page that could not be decoded after a retry, with the page's URL (no credentials are in URLs).
+    case decoding(ConnectWiseDecodingError, page: String)
 
     public var isRetryable: Bool {
         switch self {
@@ -42,7 +42,7 @@ public enum ConnectorError: Error, Equatable, Sendable, CustomStringConvertible 
         case .badRequest(let message): "ConnectWise refused the request: \(message)."
         case .rateLimited(let seconds): "ConnectWise is rate limiting this integration; retry in \(seconds) seconds."
         case .server(let status, let excerpt): "ConnectWise answered \(status): \(excerpt)"
-        case .decoding(let error): error.description
+        case .decoding(let error, let page): "\(error.description) (page \(page))"
         }
     }
 }

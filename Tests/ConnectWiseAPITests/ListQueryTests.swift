@@ -73,6 +73,21 @@ private func ids(_ page: [JSONValue]) -> [Int] {
         #expect(ids(filtered.matching(items)).allSatisfy { $0 % 2 == 0 && $0 % 28 + 1 >= 20 })
     }
 
+    @Test func childConditionsFilterOnArrayChildren() throws {
+        let companies: [JSONValue] = [
+            .object(["id": .number(1), "types": .array([.object(["name": .string("Client")]), .object(["name": .string("Partner")])])]),
+            .object(["id": .number(2), "types": .array([.object(["name": .string("Prospect")])])]),
+            .object(["id": .number(3), "types": .array([])]),
+        ]
+        let clients = try query([("childConditions", "types/name = \"Client\"")]).matching(companies)
+        #expect(ids(clients) == [1])
+        let notClients = try query([("childConditions", "types/name != \"Client\""), ("conditions", "id > 1")]).matching(companies)
+        #expect(ids(notClients) == [2, 3], "no child is a client; both parameters hold")
+        #expect(throws: ListQueryError.invalid(field: "childConditions", message: "conditions: expected a value, found 'Client' (strings need quotes) at position 13")) {
+            try query([("childConditions", "types/name = Client")])
+        }
+    }
+
     @Test func aMalformedConditionIsA400WithConnectWisesErrorShape() {
         #expect {
             try query([("conditions", "name = Contoso")])

@@ -99,8 +99,9 @@ struct ConnectWiseConnectorTests {
 
     @Test func faultsDoNotChangeWhatIsRead() async throws {
         var faulty = ConnectWiseSimulatorSettings()
-        faulty.serverErrorRate = 0.15
-        faulty.truncatedBodyRate = 0.15
+        faulty.serverErrorRate = 0.1
+        faulty.truncatedBodyRate = 0.1
+        faulty.droppedConnectionRate = 0.1
         let entries = try await withConnector(faulty) { connector, _ in
             let base = try await connector.discoverAPIBase()
             var all: [TimeEntry] = []
