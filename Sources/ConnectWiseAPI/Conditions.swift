@@ -351,16 +351,9 @@ extension Condition {
         return current.isEmpty ? [.null] : current
     }
 
+    /// The first value `path` reaches (what `orderBy` sorts on).
     static func resolve(_ path: [String], in item: JSONValue) -> JSONValue {
-        var current: JSONValue? = item
-        for (offset, name) in path.enumerated() {
-            var next = current?.member(name)
-            if next == nil, offset == 0, ["lastupdated", "dateentered", "enteredby", "updatedby"].contains(name.lowercased()) {
-                next = item.member("_info")?.member(name)
-            }
-            current = next
-        }
-        return current ?? .null
+        resolveAll(path, in: item).first ?? .null
     }
 
     /// Orders a JSON value against a literal; `nil` when they cannot be compared (then only `!=` holds).

@@ -212,4 +212,7 @@ struct History {
     var opportunities: [OpportunityFact] = []
     /// Index of the MSP's own company (internal work is charged to it).
     var ownCompany = 0
+    /// Local midnight (epoch ms) of each simulated day, by days since epoch: `Calendar` is slow, and both the
+    /// simulation and every snapshot need it for hundreds of thousands of records.
+    var midnight: [Int: Int64] = [:]
 }

@@ -10,14 +10,13 @@ struct Simulation {
     let months: [YearMonth]
     var random: SeededRandom
     var history = History()
-    /// Local midnight of each simulated day, by days since epoch (Calendar is slow; 1,100 look-ups, not 1,000,000).
-    private(set) var midnight: [Int: Int64] = [:]
 
     // Rates in force for injected flaws, recorded in the ground truth and docs/demo-data.md.
     static let additionWithoutCostRate = 0.03
     static let lateTimeEntryRate = 0.04
     static let doubleCodedProjectTimeRate = 0.02
-    static let mixedCategoryBlockRate = 0.25
+    /// Every Nth block agreement sits in the "Managed Services" category (a quarter of them).
+    static let mixedCategoryEveryNthBlock = 4
     static let deletedTimeEntryRate = 0.0015
     static let duplicateTicketRate = 0.006
 
@@ -29,7 +28,7 @@ struct Simulation {
         self.random = SeededRandom(seed: settings.seed)
         var day = months[0].firstDay.adding(days: -400)
         while day <= months[months.count - 1].lastDay.adding(days: 200) {
-            midnight[day.daysSinceEpoch] = day.start(in: timeZone).rawValue
+            history.midnight[day.daysSinceEpoch] = day.start(in: timeZone).rawValue
             day = day.adding(days: 1)
         }
     }
@@ -38,7 +37,7 @@ struct Simulation {
 
     /// The instant `minute` minutes after local midnight of `day`.
     func instant(_ day: CalendarDate, minute: Int) -> Timestamp {
-        let base = midnight[day.daysSinceEpoch] ?? day.start(in: timeZone).rawValue
+        let base = history.midnight[day.daysSinceEpoch] ?? day.start(in: timeZone).rawValue
         return Timestamp(rawValue: base + Int64(minute) * 60_000)
     }
 
@@ -242,7 +241,7 @@ struct Simulation {
             let hours = random.pick([10, 20, 40])
             let blockCount = history.agreements.filter { $0.model == .blockHours }.count
             // Data-health flaw: a quarter of block agreements sit in the "Managed Services" category.
-            let mixed = blockCount % 4 == 0
+            let mixed = blockCount % Self.mixedCategoryEveryNthBlock == 0
             let agreement = addAgreement(company: company, name: "Block \(hours)h\(rollover ? " (rollover)" : "")",
                                          typeName: rollover ? "Block Time - Rollover" : "Block Time",
                                          category: mixed ? "Managed Services" : "Block Time", model: .blockHours,

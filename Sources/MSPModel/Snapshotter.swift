@@ -33,8 +33,10 @@ struct Snapshotter {
     static func workRoleID(_ id: Int) -> ID<WorkRole> { ID(String(id)) }
 
     private func at(_ day: CalendarDate, minute: Int) -> Timestamp {
-        day.start(in: zone).adding(minutes: Int64(minute))
+        let midnight = history.midnight[day.daysSinceEpoch] ?? day.start(in: zone).rawValue
+        return Timestamp(rawValue: midnight + Int64(minute) * 60_000)
     }
+
     private func money(cents: Int) -> Money {
         Money(Decimal(sign: cents < 0 ? .minus : .plus, exponent: -2, significand: Decimal(cents.magnitude)), currency)
     }
@@ -232,17 +234,9 @@ struct Snapshotter {
         var ticketMinutes: [Int: Int] = [:]
         var projectMinutes: [Int: Int] = [:]
         var lastTime: [Int: Timestamp] = [:]
-        var dayStarts: [Int32: Int64] = [:]
         snapshot.timeEntries.reserveCapacity(history.time.count)
         for (index, fact) in history.time.enumerated() {
-            let midnight: Int64
-            if let known = dayStarts[fact.day] {
-                midnight = known
-            } else {
-                midnight = CalendarDate(daysSinceEpoch: Int(fact.day)).start(in: zone).rawValue
-                dayStarts[fact.day] = midnight
-            }
-            let start = Timestamp(rawValue: midnight + Int64(fact.startMinute) * 60_000)
+            let start = at(CalendarDate(daysSinceEpoch: Int(fact.day)), minute: Int(fact.startMinute))
             let end = start.adding(minutes: Int64(fact.minutes))
             let entered = end.adding(minutes: Int64(fact.enteredDelay))
             guard entered <= asOf else { continue }
