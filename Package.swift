@@ -79,11 +79,21 @@ let package = Package(
             ],
             swiftSettings: library
         ),
+        // The sync engine: cursors, resumable page-by-page loads, deletions, leases between workers.
+        .target(
+            name: "InsightSync",
+            dependencies: [
+                "InsightCore", "InsightStore", "ConnectWiseAPI", "InsightConnectors",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: library
+        ),
         // Composition root: configuration, opening the store, the use cases the CLI runs.
         .target(
             name: "InsightApp",
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightConnectors",
+                "InsightSync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "psa-insight",
             dependencies: [
-                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors",
+                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors", "InsightStore", "InsightSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,6 +161,17 @@ let package = Package(
         .testTarget(
             name: "InsightStoreTests",
             dependencies: ["InsightStore", "InsightCore", "InsightTestSupport", "MSPModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InsightSyncTests",
+            dependencies: [
+                "InsightSync", "InsightConnectors", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "InsightStore",
+                "MSPModel", "InsightTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -12,7 +12,8 @@ import NIOCore
 public enum ConnectWiseSimulator {
     /// The application serving `site`.
     public static func application(
-        site: SimulatedSite, host: String = "127.0.0.1", port: Int = 8081, logger: Logger = Logger(label: "psa-insight.simulator.connectwise")
+        site: SimulatedSite, host: String = "127.0.0.1", port: Int = 8081, logger: Logger = Logger(label: "psa-insight.simulator.connectwise"),
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestRecorder(site: site))
@@ -22,7 +23,9 @@ public enum ConnectWiseSimulator {
         router.get("**") { request, _ in
             await api(request, site: site)
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     static func companyInfo(_ request: Request, context: BasicRequestContext, site: SimulatedSite) async throws -> Response {

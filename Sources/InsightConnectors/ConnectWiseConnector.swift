@@ -79,18 +79,43 @@ public struct ConnectWiseConnector: Sendable {
         return NSDecimalNumber(decimal: n).intValue
     }
 
-    /// Every page of `endpoint` changed after `since` (all records when `nil`), decoded by `decode`.
+    /// Every page of `endpoint` changed after `since` (all records when `nil`), in increasing id order after
+    /// `afterID` (from the start when `nil`), decoded by `decode`.
     public func pages<Record: Sendable>(
-        _ endpoint: String, base: String, since: Timestamp? = nil,
+        _ endpoint: String, base: String, since: Timestamp? = nil, afterID: Int? = nil,
         decode: @escaping @Sendable (Data) throws(ConnectWiseDecodingError) -> [Record]
     ) -> ConnectWisePages<Record> {
-        ConnectWisePages(connector: self, entity: endpoint, first: url(base, endpoint, since: since, pageSize: 1_000), decode: decode)
+        ConnectWisePages(
+            connector: self, entity: endpoint, first: url(base, endpoint, since: since, afterID: afterID, pageSize: 1_000),
+            decode: decode)
     }
 
-    func url(_ base: String, _ path: String, since: Timestamp?, pageSize: Int?) -> String {
+    /// The ids of every record of `endpoint`, a page of 1,000 at a time (`fields=id`): what a reconciliation
+    /// compares with the store to find records deleted in ConnectWise.
+    public func ids(_ endpoint: String, base: String) -> ConnectWisePages<Int> {
+        ConnectWisePages(
+            connector: self, entity: endpoint, first: url(base, endpoint, since: nil, pageSize: 1_000, fields: "id"),
+            decode: { data throws(ConnectWiseDecodingError) in
+                guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+                    throw ConnectWiseDecodingError(entity: endpoint, reason: "not a JSON array", excerpt: String(decoding: data.prefix(200), as: UTF8.self))
+                }
+                return try items.map { item throws(ConnectWiseDecodingError) in
+                    guard case .number(let id)? = item.member("id") else {
+                        throw ConnectWiseDecodingError(entity: endpoint, reason: "an item without an id", excerpt: String(decoding: data.prefix(200), as: UTF8.self))
+                    }
+                    return NSDecimalNumber(decimal: id).intValue
+                }
+            })
+    }
+
+    func url(_ base: String, _ path: String, since: Timestamp?, afterID: Int? = nil, pageSize: Int?, fields: String? = nil) -> String {
         var parameters: [(String, String)] = []
         if let pageSize { parameters.append(("pageSize", String(pageSize))) }
-        if let since { parameters.append(("conditions", "lastUpdated > [\(since.date.formatted(Date.ISO8601FormatStyle()))]")) }
+        var conditions: [String] = []
+        if let since { conditions.append("lastUpdated > [\(since.date.formatted(Date.ISO8601FormatStyle()))]") }
+        if let afterID { conditions.append("id > \(afterID)") }
+        if !conditions.isEmpty { parameters.append(("conditions", conditions.joined(separator: " and "))) }
+        if let fields { parameters.append(("fields", fields)) }
         let query = parameters.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
         return "\(base)/\(path)" + (query.isEmpty ? "" : "?\(query)")
     }
@@ -124,6 +149,7 @@ public struct ConnectWiseConnector: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            if Task.isCancelled { throw .cancelled }
             let outcome: Result<ReadOnlyHTTP.Response, ConnectorError>
             var wait = delay(attempt)
             do {
@@ -141,6 +167,8 @@ public struct ConnectWiseConnector: Sendable {
                 }
             } catch let error as ConnectorError {
                 throw error
+            } catch is CancellationError {
+                throw .cancelled
             } catch {
                 outcome = .failure(.unreachable(site: site, reason: "\(error)"))
             }

@@ -21,11 +21,13 @@ public enum ConnectorError: Error, Equatable, Sendable, CustomStringConvertible 
     case server(status: Int, excerpt: String)
     /// A page that could not be decoded after a retry, with the page's URL (no credentials are in URLs).
     case decoding(ConnectWiseDecodingError, page: String)
+    /// The read was stopped (the task was cancelled: a shutdown or a stopped sync).
+    case cancelled
 
     public var isRetryable: Bool {
         switch self {
         case .unreachable, .rateLimited, .server, .decoding: true
-        case .unknownCompany, .cannotRoute, .unauthorized, .forbidden, .notFound, .badRequest: false
+        case .unknownCompany, .cannotRoute, .unauthorized, .forbidden, .notFound, .badRequest, .cancelled: false
         }
     }
 
@@ -43,6 +45,7 @@ public enum ConnectorError: Error, Equatable, Sendable, CustomStringConvertible 
         case .rateLimited(let seconds): "ConnectWise is rate limiting this integration; retry in \(seconds) seconds."
         case .server(let status, let excerpt): "ConnectWise answered \(status): \(excerpt)"
         case .decoding(let error, let page): "\(error.description) (page \(page))"
+        case .cancelled: "The read was stopped before it finished; the next sync carries on from the last saved page."
         }
     }
 }

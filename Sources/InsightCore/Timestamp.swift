@@ -11,6 +11,8 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
     public init(_ date: Date) {
         self.rawValue = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
+    /// This instant, on this machine's clock.
+    public static var now: Timestamp { Timestamp(Date()) }
     public var date: Date { Date(timeIntervalSince1970: TimeInterval(rawValue) / 1000) }
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.rawValue < rhs.rawValue }
     /// The instant `seconds` later.

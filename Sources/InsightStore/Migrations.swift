@@ -12,7 +12,8 @@ struct Migration: Sendable {
 extension Migration {
     /// Every migration, in order.
     static let all: [Migration] = [
-        Migration(id: "0001_tenants_and_psa_records", apply: createTenantsAndRecords)
+        Migration(id: "0001_tenants_and_psa_records", apply: createTenantsAndRecords),
+        Migration(id: "0002_sync_state", apply: createSyncState),
     ]
 }
 
@@ -223,4 +224,50 @@ private func createRecordTable(
         .column("tenant_id").column("invoice_date").run()
     try await db.create(index: "tickets_by_created").on("tickets")
         .column("tenant_id").column("created_at_ms").run()
+}
+
+/// Deletion marks on every record table, the sync cursors (with their worker leases) and the run log.
+@Sendable private func createSyncState(_ db: any SQLDatabase) async throws {
+    for table in [
+        "companies", "configurations", "members", "work_types", "work_roles", "agreements", "agreement_additions",
+        "invoices", "product_lines", "time_entries", "expense_entries", "tickets", "projects", "opportunities",
+    ] {
+        try await db.alter(table: table).column("deleted_at_ms", type: .bigint).run()
+    }
+    try await db.create(table: "sync_cursors")
+        .column("tenant_id", type: .text, .notNull)
+        .column("source", type: .text, .notNull)
+        .column("stream", type: .text, .notNull)
+        .column("high_water_ms", type: .bigint)
+        .column("run_since_ms", type: .bigint)
+        .column("run_started_at_ms", type: .bigint)
+        .column("run_max_seen_ms", type: .bigint)
+        .column("after_id", type: .text)
+        .column("records_done", type: .bigint, .notNull)
+        .column("reconciled_at_ms", type: .bigint)
+        .column("completed_at_ms", type: .bigint)
+        .column("lease_owner", type: .text)
+        .column("lease_until_ms", type: .bigint)
+        .column("updated_at_ms", type: .bigint, .notNull)
+        .primaryKey("tenant_id", "source", "stream")
+        .run()
+    try await db.create(table: "sync_runs")
+        .column("run_id", type: .text, .notNull)
+        .column("tenant_id", type: .text, .notNull)
+        .column("source", type: .text, .notNull)
+        .column("stream", type: .text, .notNull)
+        .column("kind", type: .text, .notNull)
+        .column("worker", type: .text, .notNull)
+        .column("started_at_ms", type: .bigint, .notNull)
+        .column("finished_at_ms", type: .bigint)
+        .column("expected", type: .bigint)
+        .column("records", type: .bigint, .notNull)
+        .column("deleted", type: .bigint, .notNull)
+        .column("requests", type: .bigint, .notNull)
+        .column("status", type: .text, .notNull)
+        .column("error", type: .text)
+        .primaryKey("run_id", "stream")
+        .run()
+    try await db.create(index: "sync_runs_by_tenant").on("sync_runs")
+        .column("tenant_id").column("started_at_ms").run()
 }

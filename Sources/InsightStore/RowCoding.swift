@@ -95,6 +95,7 @@ public struct RowReader {
     public func bool(_ column: String) throws(StoreError) -> Bool { try value(column, Bool.self) }
     public func optionalBool(_ column: String) throws(StoreError) -> Bool? { try optional(column, Bool.self) }
     public func int(_ column: String) throws(StoreError) -> Int { Int(try value(column, Int64.self)) }
+    public func optionalInt(_ column: String) throws(StoreError) -> Int? { try optional(column, Int64.self).map { Int($0) } }
     public func timestamp(_ column: String) throws(StoreError) -> Timestamp {
         Timestamp(rawValue: try value(column, Int64.self))
     }

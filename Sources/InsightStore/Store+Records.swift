@@ -69,13 +69,15 @@ extension Store {
             row.set("synced_at_ms", syncedAt)
             try record.write(to: &row)
             row.set("currency", row.currency?.rawValue)
+            // A record read again from the PSA is live, even if a reconciliation once missed it.
+            row.set("deleted_at_ms", nil as Timestamp?)
             if encoded.columns.isEmpty { encoded.columns = row.columns }
             encoded.rows.append(row.values)
         }
         return encoded
     }
 
-    /// One page of `tenant`'s records from `source`, ordered by source id, after `cursor` (keyset paging: pass
+    /// One page of `tenant`'s live (not deleted) records from `source`, ordered by source id, after `cursor` (keyset paging: pass
     /// the last id of the previous page; `nil` for the first page).
     public func page<R: StoredRecord>(
         tenant: Tenant.ID, of type: R.Type, source: PSAKind, after cursor: ID<R>? = nil, limit: Int = 1_000
@@ -84,6 +86,7 @@ extension Store {
             let query = db.select().column("*").from(R.table)
                 .where("tenant_id", .equal, tenant.rawValue)
                 .where("source", .equal, source.rawValue)
+                .where("deleted_at_ms", .is, SQLLiteral.null)
             if let cursor { query.where("source_id", .greaterThan, cursor.rawValue) }
             let rows = try await query.orderBy("source_id").limit(limit).all()
             var records = try rows.map { row throws(StoreError) in try R(reading: RowReader(row: row, table: R.table)) }
@@ -92,7 +95,7 @@ extension Store {
         }
     }
 
-    /// Every record of `tenant` from `source`, read page by page.
+    /// Every live record of `tenant` from `source`, read page by page.
     public func all<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind) async throws -> [R] {
         var result: [R] = []
         var cursor: ID<R>?
@@ -104,7 +107,7 @@ extension Store {
         }
     }
 
-    /// The record with `id`, or `nil`.
+    /// The live record with `id`, or `nil` (also when it was deleted in the PSA).
     public func record<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind, id: ID<R>) async throws -> R? {
         try await provider.withSession { db in
             guard
@@ -112,6 +115,7 @@ extension Store {
                     .where("tenant_id", .equal, tenant.rawValue)
                     .where("source", .equal, source.rawValue)
                     .where("source_id", .equal, id.rawValue)
+                    .where("deleted_at_ms", .is, SQLLiteral.null)
                     .first()
             else { return nil }
             var records = [try R(reading: RowReader(row: row, table: R.table))]
@@ -120,11 +124,13 @@ extension Store {
         }
     }
 
-    /// How many records of this kind `tenant` has, from one source or from all.
-    public func count<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind? = nil) async throws -> Int {
+    /// How many live records of this kind `tenant` has (or, with `deleted`, how many were deleted in the PSA),
+    /// from one source or from all.
+    public func count<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind? = nil, deleted: Bool = false) async throws -> Int {
         try await provider.withSession { db in
             let query = db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(R.table)
                 .where("tenant_id", .equal, tenant.rawValue)
+                .where("deleted_at_ms", deleted ? .isNot : .is, SQLLiteral.null)
             if let source { query.where("source", .equal, source.rawValue) }
             return try await query.first().map { try $0.decode(column: "n", as: Int.self) } ?? 0
         }

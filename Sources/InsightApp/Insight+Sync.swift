@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import ConnectWiseSimulator
+import Foundation
+import Hummingbird
+public import InsightConnectors
+public import InsightCore
+public import InsightStore
+public import InsightSync
+public import Logging
+public import MSPModel
+
+extension Insight {
+    /// A worker name unique to this process: host name and process id.
+    public static var defaultWorkerName: String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// The tenant named `name` (its id or its company name, ignoring case), or the only tenant when `name` is
+    /// `nil` and there is exactly one.
+    public static func findTenant(_ name: String?, in store: Store) async throws -> Tenant {
+        let tenants = try await store.allTenants()
+        guard let name else {
+            guard tenants.count == 1 else { throw TenantLookupError.ambiguous(tenants.map(\.name)) }
+            return tenants[0]
+        }
+        guard let tenant = tenants.first(where: { $0.id.rawValue == name || $0.name.lowercased() == name.lowercased() }) else {
+            throw TenantLookupError.notFound(name, known: tenants.map(\.name))
+        }
+        return tenant
+    }
+
+    /// Syncs `tenant` from its ConnectWise site.
+    public static func syncConnectWise(
+        store: Store, tenant: Tenant, credentials: ConnectWiseCredentials, options: SyncOptions, logger: Logger,
+        onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        let connector = ConnectWiseConnector(credentials: credentials, http: ReadOnlyHTTP(client: .shared), logger: logger)
+        return try await ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: options, onEvent: onEvent).run()
+    }
+
+    /// The tenant id a simulated PSA's data is stored under.
+    public static func simulatedTenantID(_ psa: PSAKind) -> Tenant.ID { Tenant.ID("demo-\(psa.rawValue)") }
+
+    /// Generates the business, serves it from a ConnectWise simulator inside this process (on a free port of
+    /// 127.0.0.1, with the read-only role), creates the demo tenant when needed and syncs it: a quick look at a
+    /// sync with no PSA account.
+    public static func syncSimulatedConnectWise(
+        store: Store, business settings: GeneratorSettings, options: SyncOptions, logger: Logger,
+        onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        let business = try MSPBusiness.generate(settings)
+        let tenant = business.tenant(id: simulatedTenantID(.connectwise))
+        if try await store.tenant(tenant.id) == nil { try await store.save(tenant) }
+        let simulator = ConnectWiseSimulatorSettings()
+        let site = SimulatedSite(business: business, settings: simulator)
+        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+        let application = ConnectWiseSimulator.application(site: site, port: 0, logger: logger) { port in
+            listening.yield(port)
+            listening.finish()
+        }
+        return try await withThrowingTaskGroup(of: SyncReport?.self) { group in
+            group.addTask {
+                try await application.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            // Invariant: the simulator's settings always hold the read-only member.
+            let member = simulator.members.first { $0.publicKey == "PSAINSIGHTREADONLY" }!
+            let credentials = ConnectWiseCredentials(
+                siteURL: "http://127.0.0.1:\(port)", companyID: simulator.companyID, clientID: simulator.clientID,
+                publicKey: member.publicKey, privateKey: Secret(member.privateKey))
+            let report = try await syncConnectWise(
+                store: store, tenant: tenant, credentials: credentials, options: options, logger: logger, onEvent: onEvent)
+            group.cancelAll()
+            return report
+        }
+    }
+}
+
+/// A tenant named on the command line that cannot be found.
+public enum TenantLookupError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notFound(String, known: [String])
+    case ambiguous([String])
+
+    public var description: String {
+        switch self {
+        case .notFound(let name, let known):
+            "There is no tenant '\(name)'. " + (known.isEmpty ? "The store has no tenants yet: add one with `psa-insight tenant add`." : "Known tenants: \(known.joined(separator: ", ")).")
+        case .ambiguous(let known):
+            known.isEmpty
+                ? "The store has no tenants yet: add one with `psa-insight tenant add`, or try `psa-insight sync --simulate connectwise`."
+                : "Name the tenant with --tenant: the store has \(known.count) (\(known.joined(separator: ", ")))."
+        }
+    }
+}

@@ -1,0 +1,54 @@
+public import InsightCore
+public import InsightStore
+
+/// How a sync run behaves.
+public struct SyncOptions: Sendable {
+    /// Streams read at the same time for one tenant.
+    public var concurrency = 4
+    /// Read everything again, as if never synced, and look for deletions.
+    public var full = false
+    /// Look for records deleted in the PSA when the last look is older than this (seconds).
+    public var reconcileEverySeconds: Int64 = 24 * 3_600
+    /// Look for deletions now, whatever the schedule says.
+    public var reconcileNow = false
+    /// Incremental reads start this long before the last change seen (seconds), so that records saved in the PSA
+    /// with a slightly older timestamp than one already read are not missed. Re-reading them is harmless.
+    public var overlapSeconds: Int64 = 60
+    /// How long a worker's claim on a stream lasts without news (seconds); renewed with every page.
+    public var leaseSeconds: Int64 = 600
+    /// This worker's name in leases and in the run log.
+    public var worker: String
+
+    public init(worker: String) {
+        self.worker = worker
+    }
+}
+
+/// What a sync reports while it runs, for progress bars and log lines.
+public enum SyncEvent: Sendable {
+    /// A stream started reading; `expected` is the PSA's count of what it will return, when known.
+    case started(stream: String, kind: SyncRunEntry.Kind, expected: Int?)
+    /// A page was stored.
+    case progress(stream: String, records: Int, expected: Int?)
+    /// A stream finished (succeeded or failed).
+    case finished(SyncRunEntry)
+    /// A stream was left alone: another worker holds it, or a stream it needs did not complete.
+    case skipped(stream: String, reason: String)
+}
+
+/// What one sync run of one tenant did.
+public struct SyncReport: Sendable {
+    public let runID: String
+    public let tenant: Tenant.ID
+    /// One entry per stream this worker ran, in completion order.
+    public var entries: [SyncRunEntry] = []
+    /// Streams this worker did not run, with the reason.
+    public var skipped: [(stream: String, reason: String)] = []
+
+    /// Whether every stream this worker ran succeeded.
+    public var succeeded: Bool { entries.allSatisfy { $0.status == .succeeded } }
+    /// The entries that failed.
+    public var failures: [SyncRunEntry] { entries.filter { $0.status == .failed } }
+    /// Records stored by this run, over all streams.
+    public var records: Int { entries.reduce(0) { $0 + $1.records } }
+}
