@@ -88,12 +88,18 @@ let package = Package(
             ],
             swiftSettings: library
         ),
+        // The KPI engine: the CFO's numbers and the data-health checks, as SQL aggregates over the store.
+        .target(
+            name: "InsightMetrics",
+            dependencies: ["InsightCore", "InsightStore", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: library
+        ),
         // Composition root: configuration, opening the store, the use cases the CLI runs.
         .target(
             name: "InsightApp",
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightConnectors",
-                "InsightSync",
+                "InsightSync", "InsightMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "psa-insight",
             dependencies: [
-                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors", "InsightStore", "InsightSync",
+                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors", "InsightStore", "InsightSync", "InsightMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +173,17 @@ let package = Package(
             name: "InsightSyncTests",
             dependencies: [
                 "InsightSync", "InsightConnectors", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "InsightStore",
+                "MSPModel", "InsightTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InsightMetricsTests",
+            dependencies: [
+                "InsightMetrics", "InsightSync", "InsightConnectors", "ConnectWiseSimulator", "InsightCore", "InsightStore",
                 "MSPModel", "InsightTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

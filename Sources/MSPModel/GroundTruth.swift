@@ -1,48 +1,6 @@
 public import Foundation
 public import InsightCore
 
-/// What each invoice's revenue counts as.
-public enum RevenueKind: String, CaseIterable, Sendable, Codable {
-    case managedServices, licenseResale, blockTime, timeAndMaterials, projects, products
-
-    /// The kind of `invoice`: from its agreement's billing model, else its project, else products. A credit
-    /// memo counts against the same kind as what it credits (it carries the same agreement or project).
-    public static func of(_ invoice: Invoice, agreements: [ID<Agreement>: Agreement]) -> RevenueKind {
-        if let id = invoice.agreementID, let agreement = agreements[id] {
-            switch agreement.billingModel {
-            case .fixedFee: return .managedServices
-            case .licenseResale: return .licenseResale
-            case .blockHours: return .blockTime
-            case .timeAndMaterials: return .timeAndMaterials
-            case .project: return .projects
-            }
-        }
-        return invoice.projectID != nil ? .projects : .products
-    }
-}
-
-/// What labor is spent on.
-public enum LaborClass: String, CaseIterable, Sendable, Codable {
-    case reactive, proactive, project, other, `internal`, timeOff
-
-    /// The class of `entry`: its ticket's service class for ticket time, `project` for project time.
-    public static func of(_ entry: TimeEntry, ticketClasses: [ID<Ticket>: Ticket.ServiceClass]) -> LaborClass {
-        switch entry.chargeKind {
-        case .ticket:
-            switch entry.ticketID.flatMap({ ticketClasses[$0] }) {
-            case .reactive: .reactive
-            case .proactive: .proactive
-            case .project: .project
-            case .other, nil: .other
-            }
-        case .projectTicket, .project: .project
-        case .agreement: .other
-        case .internal: .internal
-        case .timeOff: .timeOff
-        }
-    }
-}
-
 /// The true value of the core numbers of one month, computed from the records, never through the store.
 public struct MonthTruth: Sendable, Codable, Equatable {
     public var month: YearMonth

@@ -1,0 +1,150 @@
+public import InsightCore
+import Foundation
+import InsightStore
+import SQLKit
+
+extension KPIEngine {
+    /// Profitability of every agreement over the months `first`…`last`.
+    public func agreementProfits(from first: YearMonth, to last: YearMonth) async throws -> [AgreementProfit] {
+        let tenant = tenant.id.rawValue
+        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
+        let revenue = try await amounts("""
+            SELECT agreement_id AS id, CAST(COALESCE(SUM(subtotal_micros), 0) AS BIGINT) AS amount FROM invoices
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND agreement_id IS NOT NULL
+              AND invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            GROUP BY agreement_id
+            """)
+        let labor = try await laborCost(groupedBy: "agreement_id", from: first, to: last)
+        let additions = try await additionCosts(from: first, to: last)
+        let rows = try await query("""
+            SELECT source_id, name, company_id, billing_model FROM agreements
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL ORDER BY source_id
+            """)
+        return try rows.map { row in
+            let id = try row.decode(column: "source_id", as: String.self)
+            guard let model = Agreement.BillingModel(rawValue: try row.decode(column: "billing_model", as: String.self)) else {
+                throw KPIError.corruptMonth(0)
+            }
+            let income = Money(revenue[id] ?? 0, currency)
+            let work = Money(labor[id]?.cost ?? 0, currency)
+            let lines = Money(additions[id] ?? 0, currency)
+            let profit = income - work - lines
+            return AgreementProfit(
+                id: ID(id), name: try row.decode(column: "name", as: String.self),
+                companyID: ID(try row.decode(column: "company_id", as: String.self)), billingModel: model, revenue: income,
+                laborHours: labor[id]?.hours ?? .zero, laborCost: work, additionCost: lines, profit: profit,
+                margin: income.isZero ? nil : profit.amount / income.amount)
+        }
+    }
+
+    /// Profitability of every client company over the months `first`…`last`.
+    public func clientProfits(from first: YearMonth, to last: YearMonth) async throws -> [ClientProfit] {
+        let tenant = tenant.id.rawValue
+        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
+        let revenue = try await amounts("""
+            SELECT company_id AS id, CAST(COALESCE(SUM(subtotal_micros), 0) AS BIGINT) AS amount FROM invoices
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            GROUP BY company_id
+            """)
+        let labor = try await laborCost(groupedBy: "company_id", from: first, to: last)
+        // Quantity × unit cost summed per distinct pair, multiplied exactly here.
+        var productCost: [String: Decimal] = [:]
+        for row in try await query("""
+            SELECT p.company_id AS id, p.quantity_micros AS quantity, p.unit_cost_micros AS cost, COUNT(*) AS lines
+            FROM product_lines p
+            JOIN invoices i ON i.tenant_id = p.tenant_id AND i.source = p.source AND i.source_id = p.invoice_id AND i.deleted_at_ms IS NULL
+            WHERE p.tenant_id = \(bind: tenant) AND p.deleted_at_ms IS NULL AND p.unit_cost_micros IS NOT NULL
+              AND i.invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            GROUP BY 1, 2, 3
+            """) {
+            let quantity = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
+            let cost = FixedPoint.decimal(micros: try row.decode(column: "cost", as: Int64.self))
+            productCost[try row.decode(column: "id", as: String.self), default: 0] +=
+                quantity * cost * Decimal(try row.decode(column: "lines", as: Int64.self))
+        }
+        var additionsByClient: [String: Decimal] = [:]
+        let additions = try await additionCosts(from: first, to: last)
+        for row in try await query("""
+            SELECT source_id, company_id FROM agreements WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL
+            """) {
+            let id = try row.decode(column: "source_id", as: String.self)
+            additionsByClient[try row.decode(column: "company_id", as: String.self), default: 0] += additions[id] ?? 0
+        }
+        return try await query("""
+            SELECT source_id, name FROM companies WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND kind = 'client'
+            ORDER BY source_id
+            """).map { row in
+            let id = try row.decode(column: "source_id", as: String.self)
+            let income = Money(revenue[id] ?? 0, currency)
+            let work = Money(labor[id]?.cost ?? 0, currency)
+            let lines = Money(additionsByClient[id] ?? 0, currency)
+            let products = Money(productCost[id] ?? 0, currency)
+            let profit = income - work - lines - products
+            return ClientProfit(
+                id: ID(id), name: try row.decode(column: "name", as: String.self), revenue: income, laborCost: work,
+                additionCost: lines, productCost: products, grossProfit: profit,
+                margin: income.isZero ? nil : profit.amount / income.amount)
+        }
+    }
+
+    /// Hours and labor cost of time worked in the span, per value of `column` (`agreement_id`, `company_id`).
+    func laborCost(groupedBy column: String, from first: YearMonth, to last: YearMonth) async throws -> [String: (hours: Hours, cost: Decimal)] {
+        let tenant = tenant.id.rawValue
+        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
+        var result: [String: (hours: Hours, cost: Decimal)] = [:]
+        for row in try await query("""
+            SELECT t.\(ident: column) AS id, t.hourly_cost_micros AS cost, COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,
+                   CAST(COALESCE(SUM(t.actual_hours_micros), 0) AS BIGINT) AS hours
+            FROM time_entries t
+            LEFT JOIN work_types w ON w.tenant_id = t.tenant_id AND w.source = t.source AND w.source_id = t.work_type_id
+                AND w.deleted_at_ms IS NULL
+            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.\(ident: column) IS NOT NULL
+              AND t.work_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            GROUP BY 1, 2, 3
+            """) {
+            let id = try row.decode(column: "id", as: String.self)
+            let hours = FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
+            let cost = try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:)) ?? 0
+            let multiplier = FixedPoint.decimal(micros: try row.decode(column: "multiplier", as: Int64.self))
+            var current = result[id] ?? (.zero, 0)
+            current.hours += Hours(hours)
+            current.cost += hours * cost * multiplier
+            result[id] = current
+        }
+        return result
+    }
+
+    /// Per agreement, Σ over the span's months of quantity × unit cost of the additions in force on the 1st, for
+    /// fixed-fee and licence agreements in force that day. Additions are a small table: read once, summed here.
+    func additionCosts(from first: YearMonth, to last: YearMonth) async throws -> [String: Decimal] {
+        let tenant = tenant.id.rawValue
+        let rows = try await query("""
+            SELECT a.source_id AS agreement, a.start_date, a.end_date, a.cancelled_date,
+                   d.quantity_micros AS quantity, d.unit_cost_micros AS cost, d.effective_date, d.cancelled_date AS line_cancelled
+            FROM agreement_additions d
+            JOIN agreements a ON a.tenant_id = d.tenant_id AND a.source = d.source AND a.source_id = d.agreement_id AND a.deleted_at_ms IS NULL
+            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND d.unit_cost_micros IS NOT NULL
+              AND a.billing_model IN ('fixedFee', 'licenseResale')
+            """)
+        var result: [String: Decimal] = [:]
+        for row in rows {
+            let window = try AgreementWindow(row)
+            guard let effective = CalendarDate(yyyymmdd: Int(try row.decode(column: "effective_date", as: Int64.self))) else { continue }
+            let lineCancelled = try row.decode(column: "line_cancelled", as: Int64?.self).flatMap { CalendarDate(yyyymmdd: Int($0)) }
+            let amount = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
+                * FixedPoint.decimal(micros: try row.decode(column: "cost", as: Int64.self))
+            let months = (first...last).filter { month in
+                let day = month.firstDay
+                return window.inForce(on: day) && effective <= day && (lineCancelled.map { day < $0 } ?? true)
+            }.count
+            if months > 0 { result[try row.decode(column: "agreement", as: String.self), default: 0] += amount * Decimal(months) }
+        }
+        return result
+    }
+
+    func amounts(_ sql: SQLQueryString) async throws -> [String: Decimal] {
+        try await query(sql).reduce(into: [:]) { result, row in
+            result[try row.decode(column: "id", as: String.self)] = FixedPoint.decimal(micros: try row.decode(column: "amount", as: Int64.self))
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import InsightCore
+import InsightMetrics
+import InsightStore
+import InsightTestSupport
+import MSPModel
+import Testing
+
+let medium = try! MSPBusiness.generate(GeneratorSettings(size: .medium, seed: 42))
+let mediumSnapshot = medium.snapshot()
+let mediumTruth = GroundTruth(mediumSnapshot)
+let mediumTenant = medium.tenant(id: "northwind")
+
+/// Stores every record of `snapshot` for `tenant`, as a completed sync would.
+func load(_ snapshot: MSPSnapshot, tenant: Tenant, into store: Store) async throws {
+    try await store.save(tenant)
+    let at = snapshot.asOf
+    try await store.upsert(tenant: tenant.id, snapshot.companies, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.configurations, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.members, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.workTypes, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.workRoles, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.agreements, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.additions, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.invoices, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.productLines, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.timeEntries, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.expenses, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.tickets, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.projects, syncedAt: at)
+    try await store.upsert(tenant: tenant.id, snapshot.opportunities, syncedAt: at)
+}
+
+/// Ratios must agree within 1e-9; `nil` only with `nil`.
+func close(_ a: Decimal?, _ b: Decimal?, _ comment: @autoclosure () -> String) {
+    switch (a, b) {
+    case (nil, nil): return
+    case (let a?, let b?):
+        #expect(abs(a - b) <= Decimal(string: "0.000000001")!, "\(comment()): \(a) vs \(b)")
+    default:
+        Issue.record("\(comment()): \(String(describing: a)) vs \(String(describing: b))")
+    }
+}
+
+/// Compares a scorecard with the generator's truth: money and counts exactly, ratios within 1e-9.
+func expectMatches(_ card: MonthScorecard, _ truth: MonthTruth, skipSales: Bool = false) {
+    let month = "\(truth.month)"
+    #expect(card.revenue == truth.revenue, "revenue \(month)")
+    #expect(card.revenueByKind == truth.revenueByKind, "revenue by kind \(month)")
+    #expect(card.mrr == truth.mrr, "MRR \(month)")
+    #expect(card.arr == truth.arr, "ARR \(month)")
+    close(card.recurringShare, truth.recurringShare, "recurring share \(month)")
+    #expect(card.laborHours == truth.laborHours, "labor hours \(month)")
+    #expect(card.laborCost == truth.laborCost, "labor cost \(month)")
+    close(card.effectiveHourlyRate?.amount, truth.effectiveHourlyRate?.amount, "effective hourly rate \(month)")
+    #expect(card.availableHours == truth.availableHours, "available hours \(month)")
+    #expect(card.utilizedHours == truth.utilizedHours, "utilized hours \(month)")
+    close(card.utilization, truth.utilization, "utilization \(month)")
+    #expect(card.ticketsOpened == truth.ticketsOpened, "tickets \(month)")
+    #expect(card.reactiveTickets == truth.reactiveTickets, "reactive tickets \(month)")
+    #expect(card.endpoints == truth.endpoints, "endpoints \(month)")
+    close(card.ticketsPerEndpoint, truth.ticketsPerEndpoint, "tickets per endpoint \(month)")
+    close(card.reactiveTicketsPerEndpoint, truth.reactiveTicketsPerEndpoint, "reactive per endpoint \(month)")
+    close(card.meanFirstResponseMinutes, truth.meanFirstResponseMinutes, "first response \(month)")
+    close(card.meanResolutionMinutes, truth.meanResolutionMinutes, "resolution \(month)")
+    close(card.slaCompliance, truth.slaCompliance, "SLA \(month)")
+    guard !skipSales else { return }
+    #expect(card.won == truth.won && card.lost == truth.lost, "deals \(month)")
+    #expect(card.wonOneTimeValue == truth.wonOneTimeValue && card.wonRecurringValue == truth.wonRecurringValue, "won value \(month)")
+    #expect(card.lostOneTimeValue == truth.lostOneTimeValue && card.lostRecurringValue == truth.lostRecurringValue, "lost value \(month)")
+}
+
+@Suite(.timeLimit(.minutes(10)), .serialized)
+struct KPIEngineTests {
+    @Test(arguments: TestDatabase.available)
+    func everyKPIOfEveryMonthOfMediumMatchesTheGroundTruth(database: TestDatabase) async throws {
+        try await database.withFreshStore { store in
+            try await load(mediumSnapshot, tenant: mediumTenant, into: store)
+            let engine = KPIEngine(store: store, tenant: mediumTenant)
+            let months = mediumSnapshot.reportedMonths
+            #expect(months.count == 36)
+            let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
+            #expect(trend.map(\.month) == months)
+            for (card, truth) in zip(trend, mediumTruth.months) { expectMatches(card, truth) }
+            #expect(mediumTruth.months.contains { $0.revenue.amount > 0 && $0.ticketsOpened > 0 && $0.won > 0 })
+            // One month alone gives the same card as within the trend.
+            #expect(try await engine.scorecard(months[20]) == trend[20])
+
+            let agreements = try await engine.agreementProfits(from: months[0], to: months[months.count - 1])
+            let agreementTruth = Dictionary(uniqueKeysWithValues: mediumTruth.agreements.map { ($0.id, $0) })
+            #expect(agreements.count == mediumTruth.agreements.count)
+            for agreement in agreements {
+                let truth = try #require(agreementTruth[agreement.id])
+                #expect(agreement.revenue == truth.revenue && agreement.laborCost == truth.laborCost, "agreement \(agreement.id)")
+                #expect(agreement.laborHours == truth.laborHours && agreement.additionCost == truth.additionCost, "agreement \(agreement.id)")
+                #expect(agreement.profit == truth.profit, "agreement \(agreement.id)")
+                close(agreement.margin, truth.margin, "agreement margin \(agreement.id)")
+            }
+            let clients = try await engine.clientProfits(from: months[0], to: months[months.count - 1])
+            let clientTruth = Dictionary(uniqueKeysWithValues: mediumTruth.clients.map { ($0.id, $0) })
+            #expect(clients.count == mediumTruth.clients.count)
+            for client in clients {
+                let truth = try #require(clientTruth[client.id])
+                #expect(client.revenue == truth.revenue && client.laborCost == truth.laborCost, "client \(client.id)")
+                #expect(client.additionCost == truth.additionCost && client.productCost == truth.productCost, "client \(client.id)")
+                #expect(client.grossProfit == truth.grossProfit, "client \(client.id)")
+                close(client.margin, truth.margin, "client margin \(client.id)")
+            }
+            let ageing = try await engine.receivablesAgeing(on: mediumSnapshot.asOfDate)
+            #expect(ageing.byBucket == mediumTruth.receivablesByAge)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func eachHealthCheckFindsExactlyTheInjectedFlaws(database: TestDatabase) async throws {
+        try await database.withFreshStore { store in
+            try await load(mediumSnapshot, tenant: mediumTenant, into: store)
+            let findings = try await KPIEngine(store: store, tenant: mediumTenant).dataHealth()
+            let byCheck = Dictionary(uniqueKeysWithValues: findings.map { ($0.check, Set($0.records)) })
+            let flaws = mediumSnapshot.flaws
+            #expect(byCheck[.membersWithoutCost] == Set(flaws.membersWithoutCost.map(\.rawValue)))
+            #expect(byCheck[.workTypesWithZeroMultiplier] == Set(flaws.workTypesWithZeroMultiplier.map(\.rawValue)))
+            #expect(byCheck[.additionsWithoutCost] == Set(flaws.additionsWithoutCost.map(\.rawValue)))
+            #expect(byCheck[.lateTimeEntries] == Set(flaws.lateTimeEntries.map(\.rawValue)))
+            #expect(byCheck[.timeOnAgreementAndProject] == Set(flaws.timeOnAgreementAndProject.map(\.rawValue)))
+            #expect(byCheck[.mixedAgreementCategories] == Set(flaws.mixedAgreementCategories))
+            for check in [HealthFinding.Check.membersWithoutCost, .additionsWithoutCost, .lateTimeEntries, .timeOnAgreementAndProject] {
+                #expect(byCheck[check]?.isEmpty == false, "the generator injects \(check)")
+            }
+            let clientsWithDevices = Set(mediumSnapshot.configurations.map(\.companyID))
+            let bare = mediumSnapshot.companies.filter { $0.kind == .client && $0.status == .active && !clientsWithDevices.contains($0.id) }
+            #expect(byCheck[.clientsWithoutEndpoints] == Set(bare.map(\.id.rawValue)))
+            #expect(findings.allSatisfy { !$0.fix.isEmpty && !$0.impact.isEmpty })
+        }
+    }
+
+    @Test func tenantsDoNotSeeEachOthersNumbers() async throws {
+        try await TestDatabase.sqlite.withFreshStore { store in
+            try await load(mediumSnapshot, tenant: mediumTenant, into: store)
+            let other = try Tenant(
+                id: "contoso", name: "Contoso IT", psa: .connectwise, baseCurrency: .usd, timeZoneIdentifier: "America/Chicago",
+                createdAt: Timestamp(rawValue: 0))
+            try await store.save(other)
+            let month = mediumSnapshot.reportedMonths.last!
+            let card = try await KPIEngine(store: store, tenant: other).scorecard(month)
+            #expect(card.revenue.isZero && card.ticketsOpened == 0 && card.endpoints == 0 && card.availableHours == .zero)
+            #expect(try await KPIEngine(store: store, tenant: other).dataHealth().allSatisfy { $0.count == 0 })
+        }
+    }
+}
