@@ -1,4 +1,10 @@
+import AsyncHTTPClient
+import ConnectWiseSimulator
 import Foundation
+import HummingbirdTesting
+import InsightConnectors
+import InsightSync
+import Logging
 import InsightCore
 import InsightMetrics
 import InsightStore
@@ -73,10 +79,18 @@ func expectMatches(_ card: MonthScorecard, _ truth: MonthTruth, skipSales: Bool 
 @Suite(.timeLimit(.minutes(10)), .serialized)
 struct KPIEngineTests {
     @Test(arguments: TestDatabase.available)
-    func everyKPIOfEveryMonthOfMediumMatchesTheGroundTruth(database: TestDatabase) async throws {
+    func everyKPIAndHealthCheckOfMediumMatchesTheGroundTruth(database: TestDatabase) async throws {
+        // One load per engine for both checks: loading medium is most of the time on PostgreSQL.
         try await database.withFreshStore { store in
             try await load(mediumSnapshot, tenant: mediumTenant, into: store)
             let engine = KPIEngine(store: store, tenant: mediumTenant)
+            try await checkScorecards(engine)
+            try await checkHealth(engine)
+        }
+    }
+
+    func checkScorecards(_ engine: KPIEngine) async throws {
+        do {
             let months = mediumSnapshot.reportedMonths
             #expect(months.count == 36)
             let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
@@ -111,11 +125,10 @@ struct KPIEngineTests {
         }
     }
 
-    @Test(arguments: TestDatabase.available)
-    func eachHealthCheckFindsExactlyTheInjectedFlaws(database: TestDatabase) async throws {
-        try await database.withFreshStore { store in
-            try await load(mediumSnapshot, tenant: mediumTenant, into: store)
-            let findings = try await KPIEngine(store: store, tenant: mediumTenant).dataHealth()
+    /// Each health check finds exactly the flaws the generator injected.
+    func checkHealth(_ engine: KPIEngine) async throws {
+        do {
+            let findings = try await engine.dataHealth()
             let byCheck = Dictionary(uniqueKeysWithValues: findings.map { ($0.check, Set($0.records)) })
             let flaws = mediumSnapshot.flaws
             #expect(byCheck[.membersWithoutCost] == Set(flaws.membersWithoutCost.map(\.rawValue)))
@@ -145,6 +158,39 @@ struct KPIEngineTests {
             let card = try await KPIEngine(store: store, tenant: other).scorecard(month)
             #expect(card.revenue.isZero && card.ticketsOpened == 0 && card.endpoints == 0 && card.availableHours == .zero)
             #expect(try await KPIEngine(store: store, tenant: other).dataHealth().allSatisfy { $0.count == 0 })
+        }
+    }
+}
+
+/// The same business read through the ConnectWise simulator and synced gives the ground truth's scorecard.
+@Suite(.timeLimit(.minutes(5)))
+struct SyncedScorecardTests {
+    @Test func aBusinessSyncedFromConnectWiseScoresLikeItsGroundTruth() async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 8))
+        let truth = GroundTruth(business.snapshot())
+        let tenant = business.tenant(id: "northwind")
+        let site = SimulatedSite(business: business, settings: ConnectWiseSimulatorSettings())
+        try await ConnectWiseSimulator.application(site: site, port: 0).test(.live) { client in
+            let port = try #require(client.port)
+            let settings = ConnectWiseSimulatorSettings()
+            let connector = ConnectWiseConnector(
+                credentials: ConnectWiseCredentials(
+                    siteURL: "http://127.0.0.1:\(port)", companyID: settings.companyID, clientID: settings.clientID,
+                    publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
+                http: ReadOnlyHTTP(client: .shared), logger: Logger(label: "test"))
+            try await TestDatabase.sqlite.withFreshStore { store in
+                try await store.save(tenant)
+                let report = try await ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: SyncOptions(worker: "test")).run()
+                #expect(report.succeeded)
+                let engine = KPIEngine(store: store, tenant: tenant)
+                let months = business.reportedMonths
+                let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
+                // ConnectWise opportunities are not synced yet (docs/kpis.md, known differences): sales are skipped.
+                for (card, month) in zip(trend, truth.months) { expectMatches(card, month, skipSales: true) }
+                #expect(trend.allSatisfy { $0.won == 0 })
+                let ageing = try await engine.receivablesAgeing(on: business.snapshot().asOfDate)
+                #expect(ageing.byBucket == truth.receivablesByAge)
+            }
         }
     }
 }
