@@ -193,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InsightAppTests",
-            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors"],
+            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors", "InsightMetrics"],
             swiftSettings: strict
         ),
     ]

@@ -54,7 +54,10 @@ extension Insight {
         let simulator = ConnectWiseSimulatorSettings()
         let site = SimulatedSite(business: business, settings: simulator)
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let application = ConnectWiseSimulator.application(site: site, port: 0, logger: logger) { port in
+        // The in-process simulator is a means, not the subject: only its critical messages are shown.
+        var simulatorLogger = Logger(label: "psa-insight.simulator.connectwise")
+        simulatorLogger.logLevel = .critical
+        let application = ConnectWiseSimulator.application(site: site, port: 0, logger: simulatorLogger) { port in
             listening.yield(port)
             listening.finish()
         }

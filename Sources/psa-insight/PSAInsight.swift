@@ -10,7 +10,7 @@ struct PSAInsight: AsyncParsableCommand {
         commandName: "psa-insight",
         abstract: "Financial analytics for MSPs, from ConnectWise PSA and Autotask PSA.",
         version: Insight.version,
-        subcommands: [Migrate.self, TenantCommand.self, Generate.self, Simulate.self, Check.self, Sync.self, Version.self]
+        subcommands: [Migrate.self, TenantCommand.self, Generate.self, Simulate.self, Check.self, Sync.self, KPI.self, Version.self]
     )
 }
 

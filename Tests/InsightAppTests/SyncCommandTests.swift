@@ -1,6 +1,8 @@
 import Foundation
 import InsightApp
 import InsightCore
+import InsightMetrics
+import MSPModel
 import InsightStore
 import InsightTestSupport
 import Logging
@@ -76,5 +78,39 @@ struct SyncCommandTests {
         #expect(missingKey.stderr.contains("set CONNECTWISE_PRIVATE_KEY"))
         let unknown = try runInsight(["sync", "--tenant", "contoso"], environment: environment)
         #expect(unknown.stderr.contains("There is no tenant 'contoso'. Known tenants: Northwind IT."))
+    }
+}
+
+@Suite(.timeLimit(.minutes(3)))
+struct KPICommandTests {
+    @Test func theScorecardOfASyncedDemoMatchesTheGroundTruth() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kpi-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["INSIGHT_DATA_DIR": directory.path]
+        let synced = try runInsight(["sync", "--simulate", "connectwise", "--size", "small", "--seed", "6"], environment: environment)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(!synced.stdout.contains("CancellationError"), "the in-process simulator stops quietly")
+
+        let json = try runInsight(["kpi", "--period", "2026-09", "--format", "json"], environment: environment)
+        #expect(json.status == 0, "\(json.stderr)")
+        let report = try JSONDecoder().decode(ScorecardReport.self, from: Data(json.stdout.utf8))
+        let truth = GroundTruth(try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 6)).snapshot())
+        let september = try #require(truth.months.first { $0.month == YearMonth("2026-09") })
+        #expect(report.month == YearMonth("2026-09"))
+        #expect(report.current.revenue == september.revenue)
+        #expect(report.current.mrr == september.mrr)
+        #expect(report.current.laborCost == september.laborCost)
+        #expect(report.previous.month == YearMonth("2026-08"))
+        #expect(report.health.first { $0.check == .lateTimeEntries }?.count == truth.flaws.lateTimeEntries.count)
+
+        let table = try runInsight(["kpi", "--period", "2026-09"], environment: environment)
+        #expect(table.stdout.contains("Northwind Managed Services: scorecard for 2026-09 (previous: 2026-08)"))
+        #expect(table.stdout.contains("Revenue"))
+        #expect(table.stdout.contains("\(september.revenue)"), "revenue shown with 2 decimals and its currency")
+        let csv = try runInsight(["kpi", "--period", "2026-09", "--format", "csv"], environment: environment)
+        #expect(csv.stdout.hasPrefix("kpi,name,month,value,previous_month,previous_value,unit,currency\n"))
+        #expect(csv.stdout.contains("revenue,\"Revenue\",2026-09,\(september.revenue.amount),2026-08,"))
+        let badPeriod = try runInsight(["kpi", "--period", "September"], environment: environment)
+        #expect(badPeriod.status != 0 && badPeriod.stderr.contains("--period must be YYYY-MM"))
     }
 }

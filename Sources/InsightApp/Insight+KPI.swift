@@ -1,0 +1,33 @@
+import Foundation
+public import InsightCore
+public import InsightMetrics
+public import InsightStore
+
+/// What `psa-insight kpi` shows: one month's scorecard with the month before, receivables and data health.
+public struct ScorecardReport: Sendable, Codable {
+    public var tenant: Tenant
+    public var month: YearMonth
+    public var current: MonthScorecard
+    public var previous: MonthScorecard
+    /// Receivables on the last day of the month.
+    public var receivables: ReceivablesAgeing
+    public var health: [HealthFinding]
+}
+
+extension Insight {
+    /// The month a scorecard shows by default: the last complete month in the tenant's time zone.
+    public static func lastCompleteMonth(for tenant: Tenant, now: Timestamp = .now) -> YearMonth {
+        tenant.calendar.month(of: now).advanced(by: -1)
+    }
+
+    /// The scorecard of `month` (default: the last complete month) for the tenant named `name`.
+    public static func scorecard(store: Store, tenant name: String?, month: YearMonth?) async throws -> ScorecardReport {
+        let tenant = try await findTenant(name, in: store)
+        let month = month ?? lastCompleteMonth(for: tenant)
+        let engine = KPIEngine(store: store, tenant: tenant)
+        let trend = try await engine.trend(from: month.advanced(by: -1), to: month)
+        return ScorecardReport(
+            tenant: tenant, month: month, current: trend[1], previous: trend[0],
+            receivables: try await engine.receivablesAgeing(on: month.lastDay), health: try await engine.dataHealth())
+    }
+}

@@ -1,0 +1,92 @@
+public import Foundation
+public import InsightCore
+
+/// One KPI of the monthly scorecard: its id (as in `docs/kpis.md`), name, unit and direction, and how to read
+/// it off a ``MonthScorecard``.
+public struct KPIDefinition: Sendable {
+    public enum Unit: String, Sendable, Codable { case money, hours, ratio, count, minutes, perEndpoint }
+
+    public let id: String
+    public let name: String
+    public let unit: Unit
+    /// Whether a rise is good news (`nil`: neither, e.g. hours worked).
+    public let higherIsBetter: Bool?
+    let read: @Sendable (MonthScorecard) -> Decimal?
+
+    /// The KPI's value in `card` (`nil` when undefined, e.g. a ratio over zero).
+    public func value(in card: MonthScorecard) -> Decimal? { read(card) }
+}
+
+/// The scorecard's KPIs, in the order they are shown. Every id has its definition and formula in `docs/kpis.md`.
+public enum KPICatalogue {
+    public static let scorecard: [KPIDefinition] = [
+        KPIDefinition(id: "revenue", name: "Revenue", unit: .money, higherIsBetter: true) { $0.revenue.amount },
+        KPIDefinition(id: "mrr", name: "Monthly recurring revenue", unit: .money, higherIsBetter: true) { $0.mrr.amount },
+        KPIDefinition(id: "arr", name: "Annual recurring revenue", unit: .money, higherIsBetter: true) { $0.arr.amount },
+        KPIDefinition(id: "recurring_share", name: "Recurring share", unit: .ratio, higherIsBetter: true) { $0.recurringShare },
+        KPIDefinition(id: "revenue.managedServices", name: "  Managed services", unit: .money, higherIsBetter: true) {
+            $0.revenueByKind[RevenueKind.managedServices.rawValue]?.amount
+        },
+        KPIDefinition(id: "revenue.licenseResale", name: "  Licence resale", unit: .money, higherIsBetter: true) {
+            $0.revenueByKind[RevenueKind.licenseResale.rawValue]?.amount
+        },
+        KPIDefinition(id: "revenue.blockTime", name: "  Block time", unit: .money, higherIsBetter: true) {
+            $0.revenueByKind[RevenueKind.blockTime.rawValue]?.amount
+        },
+        KPIDefinition(id: "revenue.timeAndMaterials", name: "  Time and materials", unit: .money, higherIsBetter: true) {
+            $0.revenueByKind[RevenueKind.timeAndMaterials.rawValue]?.amount
+        },
+        KPIDefinition(id: "revenue.projects", name: "  Projects", unit: .money, higherIsBetter: true) {
+            $0.revenueByKind[RevenueKind.projects.rawValue]?.amount
+        },
+        KPIDefinition(id: "revenue.products", name: "  Products", unit: .money, higherIsBetter: true) {
+            $0.revenueByKind[RevenueKind.products.rawValue]?.amount
+        },
+        KPIDefinition(id: "labor.cost", name: "Labor cost", unit: .money, higherIsBetter: false) {
+            $0.laborCost.values.reduce(Decimal(0)) { $0 + $1.amount }
+        },
+        KPIDefinition(id: "labor.hours", name: "Hours logged", unit: .hours, higherIsBetter: nil) {
+            $0.laborHours.values.reduce(Decimal(0)) { $0 + $1.value }
+        },
+        KPIDefinition(id: "effective_hourly_rate", name: "Effective hourly rate", unit: .money, higherIsBetter: true) {
+            $0.effectiveHourlyRate?.amount
+        },
+        KPIDefinition(id: "available_hours", name: "Available hours", unit: .hours, higherIsBetter: nil) { $0.availableHours.value },
+        KPIDefinition(id: "utilized_hours", name: "Utilized hours", unit: .hours, higherIsBetter: true) { $0.utilizedHours.value },
+        KPIDefinition(id: "utilization", name: "Utilization", unit: .ratio, higherIsBetter: true) { $0.utilization },
+        KPIDefinition(id: "tickets.opened", name: "Tickets opened", unit: .count, higherIsBetter: nil) { Decimal($0.ticketsOpened) },
+        KPIDefinition(id: "tickets.reactive", name: "Reactive tickets", unit: .count, higherIsBetter: false) {
+            Decimal($0.reactiveTickets)
+        },
+        KPIDefinition(id: "endpoints", name: "Managed endpoints", unit: .count, higherIsBetter: true) { Decimal($0.endpoints) },
+        KPIDefinition(id: "tickets_per_endpoint", name: "Tickets per endpoint", unit: .perEndpoint, higherIsBetter: false) {
+            $0.ticketsPerEndpoint
+        },
+        KPIDefinition(id: "reactive_tickets_per_endpoint", name: "Reactive tickets per endpoint", unit: .perEndpoint, higherIsBetter: false) {
+            $0.reactiveTicketsPerEndpoint
+        },
+        KPIDefinition(id: "first_response.mean", name: "Mean first response", unit: .minutes, higherIsBetter: false) {
+            $0.meanFirstResponseMinutes
+        },
+        KPIDefinition(id: "resolution.mean", name: "Mean resolution", unit: .minutes, higherIsBetter: false) { $0.meanResolutionMinutes },
+        KPIDefinition(id: "sla_compliance", name: "SLA compliance", unit: .ratio, higherIsBetter: true) { $0.slaCompliance },
+        KPIDefinition(id: "won", name: "Deals won", unit: .count, higherIsBetter: true) { Decimal($0.won) },
+        KPIDefinition(id: "won.recurring_value", name: "New MRR booked", unit: .money, higherIsBetter: true) { $0.wonRecurringValue.amount },
+        KPIDefinition(id: "lost", name: "Deals lost", unit: .count, higherIsBetter: false) { Decimal($0.lost) },
+        KPIDefinition(id: "win_rate", name: "Win rate", unit: .ratio, higherIsBetter: true) { $0.winRate },
+    ]
+
+    /// `value` as people read it: money and rates with 2 decimals (banker's rounding, display only), ratios as
+    /// percentages with 1, hours and minutes with 1, counts whole; `–` when undefined.
+    public static func format(_ value: Decimal?, _ unit: KPIDefinition.Unit, currency: CurrencyCode) -> String {
+        guard let value else { return "–" }
+        switch unit {
+        case .money: return "\(value.fixedString(scale: 2)) \(currency)"
+        case .ratio: return "\((value * 100).fixedString(scale: 1))%"
+        case .hours: return "\(value.fixedString(scale: 1)) h"
+        case .minutes: return "\(value.fixedString(scale: 1)) min"
+        case .count: return value.fixedString(scale: 0)
+        case .perEndpoint: return value.fixedString(scale: 3)
+        }
+    }
+}
