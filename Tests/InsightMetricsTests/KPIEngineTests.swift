@@ -194,3 +194,15 @@ struct SyncedScorecardTests {
         }
     }
 }
+
+@Test func everyScorecardKPIAndHealthCheckIsDefinedInTheDocs() throws {
+    let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/kpis.md")
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    for kpi in KPICatalogue.scorecard {
+        let documented = text.contains("`\(kpi.id)`") || (kpi.id.hasPrefix("revenue.") && text.contains("`revenue.<kind>`") && text.contains(kpi.id))
+        #expect(documented, "docs/kpis.md defines \(kpi.id)")
+    }
+    for check in HealthFinding.Check.allCases {
+        #expect(text.contains("`\(check.rawValue)`"), "docs/kpis.md describes \(check.rawValue)")
+    }
+}
