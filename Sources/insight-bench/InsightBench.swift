@@ -12,7 +12,7 @@ struct InsightBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight-bench",
         abstract: "PSA Insight benchmarks (run with `swift run -c release insight-bench …`).",
-        subcommands: [StoreUpsert.self, ConnectWiseRead.self]
+        subcommands: [StoreUpsert.self, ConnectWiseRead.self, KPIBench.self]
     )
 }
 
@@ -59,11 +59,7 @@ struct StoreUpsert: AsyncParsableCommand {
         var logger = Logger(label: "insight-bench")
         logger.logLevel = .warning
         try await Store.withStore(at: location, logger: logger) { store in
-            if store.engine == .postgres {
-                try await store.provider.withSession { db in
-                    try await db.raw("DROP TABLE IF EXISTS time_entries, member_rates, schema_migrations, tenants, companies, configurations, members, work_types, work_roles, agreements, agreement_additions, invoices, product_lines, expense_entries, tickets, projects, opportunities CASCADE").run()
-                }
-            }
+            if store.engine == .postgres { try await dropAllTables(store) }
             try await store.migrate(now: Timestamp(Date()))
             let tenant = Tenant.ID("bench")
             let clock = ContinuousClock()

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import InsightCore
+import InsightMetrics
+import InsightStore
+import Logging
+import MSPModel
+import SQLKit
+
+/// Loads a generated business into a fresh store, then times the KPI engine warm: one month's scorecard, the
+/// whole span's trend and the data-health checks (median of several runs).
+struct KPIBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kpi", abstract: "Time the KPI engine on a generated business (scorecard, trend, data health).")
+
+    @Option(help: "small, medium or large.") var size = "large"
+    @Option(help: "Timed runs of each query set (after one warm-up).") var runs = 7
+    @Option(help: "A postgres:// URL (its schema is emptied first) or a SQLite path; default: a new temporary SQLite file.")
+    var databaseURL: String?
+
+    func run() async throws {
+        let location: DatabaseLocation
+        var cleanup: URL?
+        if let databaseURL {
+            location = try DatabaseLocation(url: databaseURL)
+        } else {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
+            cleanup = file
+            location = .sqliteFile(path: file.path)
+        }
+        defer {
+            if let cleanup {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cleanup.path + suffix) }
+            }
+        }
+        guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
+        let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42))
+        let snapshot = business.snapshot()
+        let tenant = business.tenant(id: "bench")
+        let runs = self.runs
+        var logger = Logger(label: "insight-bench")
+        logger.logLevel = .warning
+        try await Store.withStore(at: location, logger: logger) { store in
+            if store.engine == .postgres { try await dropAllTables(store) }
+            try await store.migrate(now: .now)
+            try await store.save(tenant)
+            let clock = ContinuousClock()
+            let loadStart = clock.now
+            let at = snapshot.asOf
+            try await store.upsert(tenant: tenant.id, snapshot.companies, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.configurations, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.members, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.workTypes, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.agreements, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.additions, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.invoices, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.productLines, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.tickets, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, snapshot.opportunities, syncedAt: at)
+            for start in stride(from: 0, to: snapshot.timeEntries.count, by: 20_000) {
+                try await store.upsert(
+                    tenant: tenant.id, Array(snapshot.timeEntries[start..<min(start + 20_000, snapshot.timeEntries.count)]), syncedAt: at)
+            }
+            let loaded = clock.now - loadStart
+            let engine = KPIEngine(store: store, tenant: tenant)
+            let months = snapshot.reportedMonths
+            func median(_ body: () async throws -> Void) async throws -> Double {
+                try await body()  // warm-up
+                var times: [Double] = []
+                for _ in 0..<runs {
+                    let start = clock.now
+                    try await body()
+                    let elapsed = clock.now - start
+                    times.append(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+                }
+                return times.sorted()[times.count / 2]
+            }
+            let scorecard = try await median { _ = try await engine.scorecard(months[months.count - 1]) }
+            let trend = try await median { _ = try await engine.trend(from: months[0], to: months[months.count - 1]) }
+            let health = try await median { _ = try await engine.dataHealth() }
+            let profits = try await median {
+                _ = try await engine.agreementProfits(from: months[0], to: months[months.count - 1])
+                _ = try await engine.clientProfits(from: months[0], to: months[months.count - 1])
+            }
+            print("engine: \(store.engine.rawValue); business: \(size.rawValue) (\(snapshot.timeEntries.count) time entries, \(snapshot.tickets.count) tickets, \(snapshot.invoices.count) invoices)")
+            print("load: \(format(Double(loaded.components.seconds) + Double(loaded.components.attoseconds) / 1e18, decimals: 1)) s")
+            print("scorecard, one month (median of \(runs), warm): \(format(scorecard, decimals: 1)) ms")
+            print("trend, \(months.count) months of every scorecard KPI: \(format(trend, decimals: 1)) ms")
+            print("data health, 7 checks: \(format(health, decimals: 1)) ms")
+            print("agreement and client profitability, \(months.count) months: \(format(profits, decimals: 1)) ms")
+            print("peak memory: \(format(peakMemoryMiB())) MiB")
+        }
+    }
+}
+
+/// Empties a PostgreSQL schema used for benchmarks.
+func dropAllTables(_ store: Store) async throws {
+    try await store.provider.withSession { db in
+        try await db.raw("DROP TABLE IF EXISTS time_entries, member_rates, schema_migrations, tenants, companies, configurations, members, work_types, work_roles, agreements, agreement_additions, invoices, product_lines, expense_entries, tickets, projects, opportunities, sync_cursors, sync_runs CASCADE").run()
+    }
+}
