@@ -121,7 +121,7 @@ let package = Package(
             name: "insight-bench",
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseAPI", "ConnectWiseSimulator", "InsightConnectors",
-                "InsightMetrics",
+                "InsightMetrics", "InsightSync",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,0 +1,87 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ConnectWiseSimulator
+import Foundation
+import Hummingbird
+import InsightConnectors
+import InsightCore
+import InsightStore
+import InsightSync
+import Logging
+import MSPModel
+
+/// A full sync of a generated business from the ConnectWise simulator into a fresh SQLite file, with added
+/// latency per request: wall time against the lower bound, records per second, requests and peak memory; then an
+/// incremental sync with nothing changed.
+struct SyncBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Full and idle incremental sync from the ConnectWise simulator into SQLite.")
+
+    @Option(help: "small, medium or large.") var size = "medium"
+    @Option(help: "Latency the simulator adds to every request, in milliseconds.") var latencyMs = 100
+    @Option(help: "Streams read at the same time.") var concurrency = 4
+    @Option(help: "The simulator's port on 127.0.0.1.") var port = 18_091
+
+    func run() async throws {
+        guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
+        let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42))
+        var settings = ConnectWiseSimulatorSettings()
+        settings.publicURL = "http://127.0.0.1:\(port)"
+        settings.latency = .milliseconds(latencyMs)
+        let site = SimulatedSite(business: business, settings: settings)
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        let app = ConnectWiseSimulator.application(site: site, port: port, logger: quiet)
+        let connector = ConnectWiseConnector(
+            credentials: ConnectWiseCredentials(
+                siteURL: settings.publicURL, companyID: settings.companyID, clientID: settings.clientID,
+                publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
+            http: ReadOnlyHTTP(client: .shared), logger: quiet)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.path + suffix) } }
+        let tenant = business.tenant(id: "bench")
+        var options = SyncOptions(worker: "bench")
+        options.concurrency = concurrency
+        let syncOptions = options
+        let latency = Double(latencyMs) / 1_000
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            defer { group.cancelAll() }
+            var ready = false
+            for _ in 0..<200 where !ready {
+                ready = (try? await connector.discoverAPIBase()) != nil
+                if !ready { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            guard ready else { throw ValidationError("the simulator did not start on port \(port)") }
+            try await Store.withStore(at: .sqliteFile(path: file.path), logger: quiet) { store in
+                try await store.migrate(now: .now)
+                try await store.save(tenant)
+                let sync = ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: syncOptions)
+                let clock = ContinuousClock()
+                let before = await site.requestLog.count
+                let start = clock.now
+                let full = try await sync.run()
+                let elapsed = clock.now - start
+                let requests = await site.requestLog.count - before
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let perStream = full.entries.map(\.requests)
+                // Pages of one stream are sequential (forward-only paging); streams run `concurrency` at a time.
+                let bound = max(Double(perStream.max() ?? 0), Double(perStream.reduce(0, +)) / Double(concurrency)) * latency
+                print("business: \(size.rawValue), seed 42; latency \(latencyMs) ms; concurrency \(concurrency)")
+                print("full sync: \(full.records) records in \(format(seconds, decimals: 2)) s = \(format(Double(full.records) / seconds)) records/s; succeeded: \(full.succeeded)")
+                print("requests: \(requests) (including discovery); slowest stream: \(full.entries.max { $0.requests < $1.requests }.map { "\($0.stream), \($0.requests) requests" } ?? "-")")
+                if latencyMs > 0 {
+                    print("lower bound max(longest stream, all requests ÷ concurrency) × latency: \(format(bound, decimals: 2)) s; ratio \(format(seconds / bound, decimals: 2))")
+                }
+                print("peak memory (simulator and its business included): \(format(peakMemoryMiB())) MiB")
+                let idleBefore = await site.requestLog.count
+                let idleStart = clock.now
+                let idle = try await sync.run()
+                let idleElapsed = clock.now - idleStart
+                let idleRequests = await site.requestLog.count - idleBefore
+                let additions = idle.entries.first { $0.stream == "finance/agreements/additions" }?.requests ?? 0
+                print("incremental with nothing changed: \(idleRequests) requests (\(idleRequests - additions - 1) for \(idle.entries.count - 1) list streams, \(additions) for additions, 1 discovery), \(idle.records) records re-read in the overlap, \(format(Double(idleElapsed.components.seconds) + Double(idleElapsed.components.attoseconds) / 1e18, decimals: 2)) s")
+            }
+        }
+    }
+}
