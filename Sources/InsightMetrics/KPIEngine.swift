@@ -31,6 +31,7 @@ public struct KPIEngine: Sendable {
     public func trend(from first: YearMonth, to last: YearMonth) async throws -> [MonthScorecard] {
         let months = Array(first...last)
         guard !months.isEmpty else { return [] }
+        try await refreshLaborRollup()
         let revenue = try await revenueByMonth(months)
         let labor = try await laborByMonth(months)
         let capacity = try await capacityByMonth(months)
@@ -116,19 +117,18 @@ public struct KPIEngine: Sendable {
         END
         """
 
+    /// Hours, cost and utilized hours per month and class, from the labor rollup.
     func laborByMonth(_ months: [YearMonth]) async throws -> [YearMonth: LaborMonth] {
-        let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
+        let (tenant, first, last) = (tenant.id.rawValue, months[0].yyyymm, months[months.count - 1].yyyymm)
         let rows = try await query("""
-            SELECT t.work_date / 100 AS month, \(unsafeRaw: Self.laborClassSQL) AS class,
-                   t.hourly_cost_micros AS cost, COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,
+            SELECT r.month, r.labor_class AS class, r.hourly_cost_micros AS cost,
+                   COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,
                    CASE WHEN w.counts_as_utilized THEN 1 ELSE 0 END AS utilized,
-                   CAST(COALESCE(SUM(t.actual_hours_micros), 0) AS BIGINT) AS hours
-            FROM time_entries t
-            LEFT JOIN tickets k ON k.tenant_id = t.tenant_id AND k.source = t.source AND k.source_id = t.ticket_id
-                AND k.deleted_at_ms IS NULL
-            LEFT JOIN work_types w ON w.tenant_id = t.tenant_id AND w.source = t.source AND w.source_id = t.work_type_id
+                   CAST(COALESCE(SUM(r.hours_micros), 0) AS BIGINT) AS hours
+            FROM labor_rollups r
+            LEFT JOIN work_types w ON w.tenant_id = r.tenant_id AND w.source = r.source AND w.source_id = r.work_type_id
                 AND w.deleted_at_ms IS NULL
-            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.work_date BETWEEN \(bind: first) AND \(bind: last)
+            WHERE r.tenant_id = \(bind: tenant) AND r.month BETWEEN \(bind: first) AND \(bind: last)
             GROUP BY 1, 2, 3, 4, 5
             """)
         var result: [YearMonth: LaborMonth] = [:]
@@ -147,16 +147,16 @@ public struct KPIEngine: Sendable {
 
     /// Available hours: for each member who logged time in the month, weekdays × daily capacity − time off.
     func capacityByMonth(_ months: [YearMonth]) async throws -> [YearMonth: Hours] {
-        let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
+        let (tenant, first, last) = (tenant.id.rawValue, months[0].yyyymm, months[months.count - 1].yyyymm)
         let rows = try await query("""
-            SELECT t.work_date / 100 AS month, m.daily_capacity_micros AS capacity,
-                   CAST(COALESCE(SUM(CASE WHEN w.is_time_off THEN t.actual_hours_micros ELSE 0 END), 0) AS BIGINT) AS time_off
-            FROM time_entries t
-            JOIN members m ON m.tenant_id = t.tenant_id AND m.source = t.source AND m.source_id = t.member_id
-            LEFT JOIN work_types w ON w.tenant_id = t.tenant_id AND w.source = t.source AND w.source_id = t.work_type_id
+            SELECT r.month, m.daily_capacity_micros AS capacity,
+                   CAST(COALESCE(SUM(CASE WHEN w.is_time_off THEN r.hours_micros ELSE 0 END), 0) AS BIGINT) AS time_off
+            FROM labor_rollups r
+            JOIN members m ON m.tenant_id = r.tenant_id AND m.source = r.source AND m.source_id = r.member_id
+            LEFT JOIN work_types w ON w.tenant_id = r.tenant_id AND w.source = r.source AND w.source_id = r.work_type_id
                 AND w.deleted_at_ms IS NULL
-            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.work_date BETWEEN \(bind: first) AND \(bind: last)
-            GROUP BY 1, t.member_id, 2
+            WHERE r.tenant_id = \(bind: tenant) AND r.month BETWEEN \(bind: first) AND \(bind: last)
+            GROUP BY 1, r.member_id, 2
             """)
         var result: [YearMonth: Hours] = [:]
         for row in rows {

@@ -14,6 +14,7 @@ extension Migration {
     static let all: [Migration] = [
         Migration(id: "0001_tenants_and_psa_records", apply: createTenantsAndRecords),
         Migration(id: "0002_sync_state", apply: createSyncState),
+        Migration(id: "0003_kpi_rollups", apply: createKPIRollups),
     ]
 }
 
@@ -270,4 +271,30 @@ private func createRecordTable(
         .run()
     try await db.create(index: "sync_runs_by_tenant").on("sync_runs")
         .column("tenant_id").column("started_at_ms").run()
+}
+
+/// The monthly labor rollup the KPI engine reads instead of every time entry, its watermark, and the indexes
+/// that keep refreshing it (and the product-cost join) cheap.
+@Sendable private func createKPIRollups(_ db: any SQLDatabase) async throws {
+    try await db.create(table: "labor_rollups")
+        .column("tenant_id", type: .text, .notNull)
+        .column("source", type: .text, .notNull)
+        .column("month", type: .bigint, .notNull)
+        .column("labor_class", type: .text, .notNull)
+        .column("work_type_id", type: .text)
+        .column("member_id", type: .text, .notNull)
+        .column("hourly_cost_micros", type: .bigint)
+        .column("hours_micros", type: .bigint, .notNull)
+        .run()
+    try await db.create(index: "labor_rollups_by_month").on("labor_rollups").column("tenant_id").column("month").run()
+    try await db.create(table: "rollup_state")
+        .column("tenant_id", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("labor_built_through_ms", type: .bigint)
+        .column("labor_built_at_ms", type: .bigint)
+        .column("updated_at_ms", type: .bigint, .notNull)
+        .run()
+    try await db.create(index: "time_entries_by_synced").on("time_entries").column("tenant_id").column("synced_at_ms").run()
+    try await db.create(index: "tickets_by_synced").on("tickets").column("tenant_id").column("synced_at_ms").run()
+    try await db.create(index: "time_entries_by_ticket").on("time_entries").column("tenant_id").column("source").column("ticket_id").run()
+    try await db.create(index: "product_lines_by_invoice").on("product_lines").column("tenant_id").column("source").column("invoice_id").run()
 }

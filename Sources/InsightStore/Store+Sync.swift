@@ -187,7 +187,8 @@ extension Store {
             .all().map { try $0.decode(column: "source_id", as: String.self) }
         let gone = stored.filter { !present.contains($0) }
         for start in stride(from: 0, to: gone.count, by: 500) {
-            try await db.update(R.table).set("deleted_at_ms", to: at.rawValue)
+            // `synced_at` moves too, so that what is derived from the rows (the KPI rollups) sees the change.
+            try await db.update(R.table).set("deleted_at_ms", to: at.rawValue).set("synced_at_ms", to: at.rawValue)
                 .where("tenant_id", .equal, tenant.rawValue).where("source", .equal, source.rawValue)
                 .where("source_id", .in, Array(gone[start..<min(start + 500, gone.count)]))
                 .run()

@@ -246,11 +246,14 @@ private struct StreamRun {
         run.recordsDone += page.count
         cursor.inProgress = run
         entry.records = run.recordsDone
-        let (saved, logged, now) = (cursor, entry, sync.clock())
-        try await store.withTransaction { db in
+        let (saved, logged, clock) = (cursor, entry, sync.clock)
+        // Stamped inside the transaction, so that on SQLite (one writer) stamps follow commit order.
+        let now = try await store.withTransaction { db in
+            let now = clock()
             try await page.write(tenant, now, db)
             try await Store.save(saved, now: now, on: db)
             try await Store.record(logged, on: db)
+            return now
         }
         sync.onEvent(.progress(stream: stream, records: entry.records, expected: entry.expected))
         let renewed = try await store.claim(
@@ -291,18 +294,34 @@ private struct StreamRun {
         let since = listIDs ? nil : run.since
         let context = try await decodingContext()
         var seen: Set<String> = []
-        for agreement in agreements {
-            var additions: [AgreementAddition] = []
-            let path = "finance/agreements/\(agreement)/additions"
-            for try await page in connector.pages(path, base: base, since: since, decode: { data throws(ConnectWiseDecodingError) in
-                try ConnectWiseRecords.additions(data, context: context)
-            }) {
-                entry.requests += 1
-                additions += page
+        // One request per agreement: fetched a window at a time, concurrently, and stored in agreement order.
+        let window = max(1, options.concurrency * 2)
+        let (connector, base) = (connector, base)
+        for start in stride(from: 0, to: agreements.count, by: window) {
+            let chunk = Array(agreements[start..<min(start + window, agreements.count)])
+            let fetched = try await withThrowingTaskGroup(of: (Int, [AgreementAddition], Int).self) { group in
+                for agreement in chunk {
+                    group.addTask {
+                        var additions: [AgreementAddition] = []
+                        var requests = 0
+                        let path = "finance/agreements/\(agreement)/additions"
+                        for try await page in connector.pages(path, base: base, since: since, decode: { data throws(ConnectWiseDecodingError) in
+                            try ConnectWiseRecords.additions(data, context: context)
+                        }) {
+                            requests += 1
+                            additions += page
+                        }
+                        return (agreement, additions, requests)
+                    }
+                }
+                return try await group.reduce(into: [Int: ([AgreementAddition], Int)]()) { $0[$1.0] = ($1.1, $1.2) }
             }
+            let additions = chunk.flatMap { fetched[$0]?.0 ?? [] }
+            entry.requests += chunk.reduce(0) { $0 + (fetched[$1]?.1 ?? 0) }
             seen.formUnion(additions.map(\.id.rawValue))
             var page = StreamPage(additions)
-            page.lastID = String(agreement)
+            // Invariant: the chunk is not empty.
+            page.lastID = String(chunk.last!)
             try await storePage(page, run: &run, cursor: &cursor, entry: &entry)
         }
         cursor.inProgress = run

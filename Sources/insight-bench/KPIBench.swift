@@ -96,6 +96,6 @@ struct KPIBench: AsyncParsableCommand {
 /// Empties a PostgreSQL schema used for benchmarks.
 func dropAllTables(_ store: Store) async throws {
     try await store.provider.withSession { db in
-        try await db.raw("DROP TABLE IF EXISTS time_entries, member_rates, schema_migrations, tenants, companies, configurations, members, work_types, work_roles, agreements, agreement_additions, invoices, product_lines, expense_entries, tickets, projects, opportunities, sync_cursors, sync_runs CASCADE").run()
+        try await db.raw("DROP TABLE IF EXISTS time_entries, member_rates, schema_migrations, tenants, companies, configurations, members, work_types, work_roles, agreements, agreement_additions, invoices, product_lines, expense_entries, tickets, projects, opportunities, sync_cursors, sync_runs, labor_rollups, rollup_state CASCADE").run()
     }
 }

@@ -206,3 +206,48 @@ struct SyncedScorecardTests {
         #expect(text.contains("`\(check.rawValue)`"), "docs/kpis.md describes \(check.rawValue)")
     }
 }
+
+@Suite(.timeLimit(.minutes(3)))
+struct LaborRollupTests {
+    /// Applies what changed between two snapshots as a sync would: changed records upserted, deletions marked.
+    func applyChanges(from old: MSPSnapshot, to new: MSPSnapshot, tenant: Tenant.ID, store: Store) async throws {
+        let at = Timestamp.now
+        try await store.upsert(tenant: tenant, new.timeEntries.filter { $0.updatedAt > old.asOf }, syncedAt: at)
+        try await store.upsert(tenant: tenant, new.tickets.filter { $0.updatedAt > old.asOf }, syncedAt: at)
+        try await store.upsert(tenant: tenant, new.invoices.filter { $0.updatedAt > old.asOf }, syncedAt: at)
+        try await store.upsert(tenant: tenant, new.members.filter { $0.updatedAt > old.asOf }, syncedAt: at)
+        try await store.withTransaction { db in
+            _ = try await Store.markDeleted(
+                tenant: tenant, TimeEntry.self, source: .connectwise, keeping: Set(new.timeEntries.map(\.id.rawValue)), at: at, on: db)
+            _ = try await Store.markDeleted(
+                tenant: tenant, Ticket.self, source: .connectwise, keeping: Set(new.tickets.map(\.id.rawValue)), at: at, on: db)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theRollupFollowsChangesAndRebuildsOnlyTheMonthsTheyTouch(database: TestDatabase) async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 3))
+        let before = business.snapshot()
+        let after = business.snapshot(at: business.endOfSpan.adding(seconds: 21 * 86_400))
+        let tenant = business.tenant(id: "northwind")
+        try await database.withFreshStore { store in
+            try await load(before, tenant: tenant, into: store)
+            let engine = KPIEngine(store: store, tenant: tenant)
+            #expect(try await engine.refreshLaborRollup() == .rebuiltAll)
+            #expect(try await engine.refreshLaborRollup() == .upToDate, "nothing synced since")
+            let months = before.reportedMonths
+            for (card, truth) in zip(try await engine.trend(from: months[0], to: months[months.count - 1]), GroundTruth(before).months) {
+                expectMatches(card, truth)
+            }
+
+            try await applyChanges(from: before, to: after, tenant: tenant.id, store: store)
+            let refresh = try await engine.refreshLaborRollup()
+            guard case .rebuilt(let rebuilt) = refresh else { Issue.record("expected a partial rebuild, got \(refresh)"); return }
+            #expect(rebuilt >= 1 && rebuilt < months.count, "only the months with changes are rebuilt: \(rebuilt)")
+            #expect(try await store.count(tenant: tenant.id, TimeEntry.self, deleted: true) == 2)
+            for (card, truth) in zip(try await engine.trend(from: months[0], to: months[months.count - 1]), GroundTruth(after).months) {
+                expectMatches(card, truth)
+            }
+        }
+    }
+}
