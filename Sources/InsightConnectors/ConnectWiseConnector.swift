@@ -211,7 +211,7 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
     let first: String
     let decode: @Sendable (Data) throws(ConnectWiseDecodingError) -> [Record]
 
-    public struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let pages: ConnectWisePages
         var next: String?
 

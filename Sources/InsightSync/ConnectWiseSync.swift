@@ -216,7 +216,7 @@ private struct StreamRun {
             let pages = connector.pages(stream, base: base, since: run.since, afterID: afterID) { data throws(ConnectWiseDecodingError) in
                 try decode(data, context)
             }
-            for try await page in pages {
+            try await forEachPage(of: pages) { page in
                 entry.requests += 1
                 try await storePage(StreamPage(page), run: &run, cursor: &cursor, entry: &entry)
             }
@@ -421,5 +421,33 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
             "Another worker took over \(stream) after this one held it longer than its lease; it will carry on from the last saved page."
         case .unknownStream(let stream): "PSA Insight does not know how to sync \(stream)."
         }
+    }
+}
+
+/// Calls `body` with each page of `pages` in order while the next page is already being fetched and decoded,
+/// so that network, decoding and the store's writes overlap. Stopping (an error or cancellation) cancels the
+/// fetch in flight.
+func forEachPage<Record: Sendable>(
+    of pages: ConnectWisePages<Record>, _ body: ([Record]) async throws -> Void
+) async throws {
+    func fetch(_ iterator: ConnectWisePages<Record>.AsyncIterator) -> Task<([Record]?, ConnectWisePages<Record>.AsyncIterator), any Error> {
+        Task {
+            var iterator = iterator
+            let page = try await iterator.next()
+            return (page, iterator)
+        }
+    }
+    var pending = fetch(pages.makeAsyncIterator())
+    defer { pending.cancel() }
+    while true {
+        let current = pending
+        let (page, iterator) = try await withTaskCancellationHandler {
+            try await current.value
+        } onCancel: {
+            current.cancel()
+        }
+        guard let page else { return }
+        pending = fetch(iterator)
+        try await body(page)
     }
 }
