@@ -147,7 +147,7 @@ struct ConnectWiseSyncTests {
         faulty.serverErrorRate = 0.05
         faulty.truncatedBodyRate = 0.05
         faulty.droppedConnectionRate = 0.05
-        faulty.requestsPerMinute = 600
+        faulty.requestsPerMinute = 20
         faulty.rateLimitWindow = .seconds(1)
         faulty.retryAfterSeconds = 1
         try await withSite(faulty) { site, connect in
