@@ -30,8 +30,7 @@ struct SyncCommandTests {
         #expect(clean.stdout.contains("time/entries: full sync started,"), "plain progress lines when not a terminal")
         #expect(clean.stdout.contains("Synced "))
 
-        // Kill -9 at spread-out moments of the run (from start-up to late in the load), then let it finish.
-        var random = SystemRandomNumberGenerator()
+        // Kill -9 at spread-out moments once the run is reading (whatever the machine's speed), then let it finish.
         var resumed = false
         for attempt in 0..<10 {
             let process = Process()
@@ -41,11 +40,20 @@ struct SyncCommandTests {
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let delay = Double(attempt) * 0.3 + Double.random(in: 0.2...1.0, using: &random)
-            try await Task.sleep(for: .milliseconds(Int(delay * 1_000)))
+            let reader = output.fileHandleForReading
+            let beforeKill = await Task.detached { () -> String in
+                var text = ""
+                while !text.contains("sync started") {
+                    let data = reader.availableData
+                    if data.isEmpty { break }  // the run ended before a stream started
+                    text += String(decoding: data, as: UTF8.self)
+                }
+                return text
+            }.value
+            try await Task.sleep(for: .milliseconds(50 + attempt * 150 + Int.random(in: 0...150)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let printed = beforeKill + String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
             resumed = resumed || printed.contains("resumed sync started")
         }
         let final = try runInsight(arguments + ["--database-url", killed], environment: [:])
