@@ -27,6 +27,29 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
+/// The database a benchmark writes to: the one named by `--database-url`, or a new temporary SQLite file that
+/// is removed afterwards.
+struct BenchDatabase {
+    let location: DatabaseLocation
+    private let temporaryFile: URL?
+
+    init(url: String?) throws {
+        if let url {
+            location = try DatabaseLocation(url: url)
+            temporaryFile = nil
+        } else {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
+            location = .sqliteFile(path: file.path)
+            temporaryFile = file
+        }
+    }
+
+    func removeTemporaryFile() {
+        guard let temporaryFile else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryFile.path + suffix) }
+    }
+}
+
 func format(_ value: Double, decimals: Int = 0) -> String { String(format: "%.\(decimals)f", value) }
 
 /// Upserts N time entries in batches into a fresh database and reports throughput and peak memory.
@@ -40,20 +63,9 @@ struct StoreUpsert: AsyncParsableCommand {
     var databaseURL: String?
 
     func run() async throws {
-        let location: DatabaseLocation
-        var cleanup: URL?
-        if let databaseURL {
-            location = try DatabaseLocation(url: databaseURL)
-        } else {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
-            cleanup = file
-            location = .sqliteFile(path: file.path)
-        }
-        defer {
-            if let cleanup {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cleanup.path + suffix) }
-            }
-        }
+        let database = try BenchDatabase(url: databaseURL)
+        defer { database.removeTemporaryFile() }
+        let location = database.location
         let rows = self.rows
         let batch = self.batch
         var logger = Logger(label: "insight-bench")

@@ -19,20 +19,9 @@ struct KPIBench: AsyncParsableCommand {
     var databaseURL: String?
 
     func run() async throws {
-        let location: DatabaseLocation
-        var cleanup: URL?
-        if let databaseURL {
-            location = try DatabaseLocation(url: databaseURL)
-        } else {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
-            cleanup = file
-            location = .sqliteFile(path: file.path)
-        }
-        defer {
-            if let cleanup {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cleanup.path + suffix) }
-            }
-        }
+        let database = try BenchDatabase(url: databaseURL)
+        defer { database.removeTemporaryFile() }
+        let location = database.location
         guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
         let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42))
         let snapshot = business.snapshot()
