@@ -64,9 +64,14 @@ public struct SecurityFunction: Hashable, Sendable, Codable {
 public enum SecurityLevel: String, Sendable, Codable, Comparable {
     case none = "None", my = "My", all = "All"
 
-    public static func < (lhs: SecurityLevel, rhs: SecurityLevel) -> Bool {
-        let order: [SecurityLevel] = [.none, .my, .all]
-        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+    public static func < (lhs: SecurityLevel, rhs: SecurityLevel) -> Bool { lhs.rank < rhs.rank }
+
+    private var rank: Int {
+        switch self {
+        case .none: 0
+        case .my: 1
+        case .all: 2
+        }
     }
 }
 

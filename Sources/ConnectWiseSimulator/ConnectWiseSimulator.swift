@@ -121,6 +121,7 @@ public enum ConnectWiseSimulator {
             return errorBody(.badRequest, error.body)
         }
         if isCount { return json(query.count(items)) }
+        // Invariant: `publicURL` is an http URL built by the settings (scheme, host and port).
         let url = URL(string: settings.publicURL + request.uri.description) ?? URL(string: settings.publicURL)!
         let page = query.respond(to: items, requestURL: url)
         var response = json(.array(page.items))

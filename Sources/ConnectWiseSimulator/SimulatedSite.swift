@@ -38,6 +38,7 @@ public actor SimulatedSite {
         let typeNames = Set(snapshot.agreements.map(\.typeName)).sorted()
         let typeIDs = Dictionary(uniqueKeysWithValues: typeNames.enumerated().map { ($1, $0 + 1) })
         let boards = Set(snapshot.tickets.map(\.board)).sorted()
+        // Invariant (the `typeIDs[…]!` below): every type name comes from these agreements.
         var items: [ConnectWiseEndpoint: [JSONValue]] = [
             .companies: snapshot.companies.map(encoder.company),
             .configurations: snapshot.configurations.map(encoder.configuration),

@@ -23,7 +23,7 @@ extension KPIEngine {
         return try rows.map { row in
             let id = try row.decode(column: "source_id", as: String.self)
             guard let model = Agreement.BillingModel(rawValue: try row.decode(column: "billing_model", as: String.self)) else {
-                throw KPIError.corruptMonth(0)
+                throw KPIError.corruptRow(table: "agreements", column: "billing_model")
             }
             let income = Money(revenue[id] ?? 0, currency)
             let work = Money(labor[id]?.cost ?? 0, currency)

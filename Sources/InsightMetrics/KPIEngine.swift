@@ -293,12 +293,13 @@ public struct KPIEngine: Sendable {
 /// Why a KPI could not be computed.
 public enum KPIError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptMonth(Int)
-    case noData(tenant: String)
+    /// A stored value the engine cannot read (a damaged or hand-edited database).
+    case corruptRow(table: String, column: String)
 
     public var description: String {
         switch self {
         case .corruptMonth(let value): "The store holds a date that is not a month (\(value)); the database may be damaged."
-        case .noData(let tenant): "Tenant \(tenant) has no synced data yet: run `psa-insight sync` first."
+        case .corruptRow(let table, let column): "A row of \(table) has an unreadable \(column); the database may be damaged."
         }
     }
 }
@@ -337,7 +338,7 @@ struct AgreementWindow {
         func date(_ column: String) throws -> CalendarDate? {
             try row.decode(column: column, as: Int64?.self).flatMap { CalendarDate(yyyymmdd: Int($0)) }
         }
-        guard let start = try date("start_date") else { throw KPIError.corruptMonth(0) }
+        guard let start = try date("start_date") else { throw KPIError.corruptRow(table: "agreements", column: "start_date") }
         self.start = start
         self.end = try date("end_date")
         self.cancelled = try date("cancelled_date")

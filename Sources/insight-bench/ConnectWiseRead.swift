@@ -21,27 +21,8 @@ struct ConnectWiseRead: AsyncParsableCommand {
     func run() async throws {
         guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
         let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42))
-        var settings = ConnectWiseSimulatorSettings()
-        settings.publicURL = "http://127.0.0.1:\(port)"
-        let site = SimulatedSite(business: business, settings: settings)
-        var quiet = Logger(label: "bench")
-        quiet.logLevel = .error
-        let app = ConnectWiseSimulator.application(site: site, port: port, logger: quiet)
-        let connector = ConnectWiseConnector(
-            credentials: ConnectWiseCredentials(
-                siteURL: settings.publicURL, companyID: settings.companyID, clientID: settings.clientID,
-                publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
-            http: ReadOnlyHTTP(client: .shared), logger: quiet)
         let snapshot = business.snapshot()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            defer { group.cancelAll() }
-            var base: String?
-            for _ in 0..<200 where base == nil {
-                base = try? await connector.discoverAPIBase()
-                if base == nil { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            guard let base else { throw ValidationError("the simulator did not start on port \(port)") }
+        try await withBenchSimulator(business, port: port) { site, connector, base in
             let baseline = peakMemoryMiB()
             let before = await site.requestLog.count
             let context = ConnectWiseContext(
@@ -91,5 +72,36 @@ struct ConnectWiseRead: AsyncParsableCommand {
             print("requests: \(requests); minimum possible: \(minimum) (ratio \(format(Double(requests) / Double(minimum), decimals: 3)))")
             print("peak memory: \(format(peakMemoryMiB())) MiB, of which the simulator and its business before the read: \(format(baseline)) MiB")
         }
+    }
+}
+
+/// Serves `business` from a ConnectWise simulator on 127.0.0.1:`port` (adding `latency` to every request) and
+/// runs `body` with a read-only connector to it and the discovered API base, once the simulator answers.
+func withBenchSimulator(
+    _ business: MSPBusiness, port: Int, latency: Duration = .zero,
+    _ body: (SimulatedSite, ConnectWiseConnector, String) async throws -> Void
+) async throws {
+    var settings = ConnectWiseSimulatorSettings()
+    settings.publicURL = "http://127.0.0.1:\(port)"
+    settings.latency = latency
+    let site = SimulatedSite(business: business, settings: settings)
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .critical
+    let app = ConnectWiseSimulator.application(site: site, port: port, logger: quiet)
+    let connector = ConnectWiseConnector(
+        credentials: ConnectWiseCredentials(
+            siteURL: settings.publicURL, companyID: settings.companyID, clientID: settings.clientID,
+            publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
+        http: ReadOnlyHTTP(client: .shared), logger: quiet)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.runService() }
+        defer { group.cancelAll() }
+        var base: String?
+        for _ in 0..<200 where base == nil {
+            base = try? await connector.discoverAPIBase()
+            if base == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard let base else { throw ValidationError("the simulator did not start on port \(port)") }
+        try await body(site, connector, base)
     }
 }

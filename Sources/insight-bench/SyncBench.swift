@@ -25,35 +25,17 @@ struct SyncBench: AsyncParsableCommand {
     func run() async throws {
         guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
         let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42))
-        var settings = ConnectWiseSimulatorSettings()
-        settings.publicURL = "http://127.0.0.1:\(port)"
-        settings.latency = .milliseconds(latencyMs)
-        let site = SimulatedSite(business: business, settings: settings)
+        let database = try BenchDatabase(url: nil)
+        defer { database.removeTemporaryFile() }
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
-        let app = ConnectWiseSimulator.application(site: site, port: port, logger: quiet)
-        let connector = ConnectWiseConnector(
-            credentials: ConnectWiseCredentials(
-                siteURL: settings.publicURL, companyID: settings.companyID, clientID: settings.clientID,
-                publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
-            http: ReadOnlyHTTP(client: .shared), logger: quiet)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("insight-bench-\(UUID().uuidString).sqlite")
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file.path + suffix) } }
         let tenant = business.tenant(id: "bench")
         var options = SyncOptions(worker: "bench")
         options.concurrency = concurrency
         let syncOptions = options
         let latency = Double(latencyMs) / 1_000
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            defer { group.cancelAll() }
-            var ready = false
-            for _ in 0..<200 where !ready {
-                ready = (try? await connector.discoverAPIBase()) != nil
-                if !ready { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            guard ready else { throw ValidationError("the simulator did not start on port \(port)") }
-            try await Store.withStore(at: .sqliteFile(path: file.path), logger: quiet) { store in
+        try await withBenchSimulator(business, port: port, latency: .milliseconds(latencyMs)) { site, connector, _ in
+            try await Store.withStore(at: database.location, logger: quiet) { store in
                 try await store.migrate(now: .now)
                 try await store.save(tenant)
                 let sync = ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: syncOptions)
