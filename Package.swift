@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
@@ -94,12 +96,29 @@ let package = Package(
             dependencies: ["InsightCore", "InsightStore", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: library
         ),
+        // Secrets at rest: AES-GCM sealing of PSA credentials under a key ring, with rotation.
+        .target(name: "InsightVault", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: library),
+        // The web app: onboarding, credentials, dashboards, exports and the JSON API, as server-rendered HTML.
+        .target(
+            name: "InsightWeb",
+            dependencies: [
+                "InsightCore", "InsightStore", "InsightMetrics", "InsightVault", "InsightConnectors", "InsightSync", "ConnectWiseAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: library
+        ),
         // Composition root: configuration, opening the store, the use cases the CLI runs.
         .target(
             name: "InsightApp",
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightConnectors",
-                "InsightSync", "InsightMetrics",
+                "InsightSync", "InsightMetrics", "InsightVault", "InsightWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "psa-insight",
             dependencies: [
-                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors", "InsightStore", "InsightSync", "InsightMetrics",
+                "InsightApp", "InsightCore", "MSPModel", "InsightConnectors", "InsightStore", "InsightSync", "InsightMetrics", "InsightWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -192,6 +211,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "InsightWebTests",
+            dependencies: [
+                "InsightWeb", "InsightApp", "InsightVault", "InsightMetrics", "InsightCore", "InsightStore", "MSPModel",
+                "InsightTestSupport", "InsightConnectors", "ConnectWiseSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "InsightVaultTests", dependencies: ["InsightVault"], swiftSettings: strict),
         .testTarget(
             name: "InsightAppTests",
             dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors", "InsightMetrics"],

@@ -10,6 +10,14 @@ public struct AppConfiguration: Sendable, Equatable {
     /// The folder for the SQLite file and other local state.
     public var dataDirectory: String
     public var logLevel: Logger.Level
+    /// The vault's key ring file (`INSIGHT_VAULT_KEY_FILE`, default `vault.key` in the data directory), created
+    /// with mode 0600 on first start.
+    public var vaultKeyPath: String = ""
+    /// A vault key given by the environment instead (`INSIGHT_VAULT_KEY`, 32 bytes in base64), for installations
+    /// whose secrets come from a secret manager.
+    public var vaultKey: String?
+    /// PSA Insight's ConnectWise integration client id (`CONNECTWISE_CLIENT_ID`), pre-filled in the web form.
+    public var connectWiseClientID: String = ""
 
     /// The SQLite file used when `DATABASE_URL` is not set.
     public static let defaultDatabaseFileName = "insight.sqlite"
@@ -43,7 +51,12 @@ public struct AppConfiguration: Sendable, Equatable {
         } else {
             level = .info
         }
-        return AppConfiguration(database: database, dataDirectory: directory, logLevel: level)
+        var configuration = AppConfiguration(database: database, dataDirectory: directory, logLevel: level)
+        configuration.vaultKeyPath =
+            nonEmpty(environment["INSIGHT_VAULT_KEY_FILE"]) ?? URL(fileURLWithPath: directory).appendingPathComponent("vault.key").path
+        configuration.vaultKey = nonEmpty(environment["INSIGHT_VAULT_KEY"])
+        configuration.connectWiseClientID = nonEmpty(environment["CONNECTWISE_CLIENT_ID"]) ?? ""
+        return configuration
     }
 
     /// `$XDG_DATA_HOME/psa-insight`, else `~/.local/share/psa-insight` (Linux) or

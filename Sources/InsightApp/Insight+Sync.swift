@@ -51,6 +51,16 @@ extension Insight {
         let business = try MSPBusiness.generate(settings)
         let tenant = business.tenant(id: simulatedTenantID(.connectwise))
         if try await store.tenant(tenant.id) == nil { try await store.save(tenant) }
+        return try await withSimulatedConnectWise(serving: business) { credentials in
+            try await syncConnectWise(store: store, tenant: tenant, credentials: credentials, options: options, logger: logger, onEvent: onEvent)
+        }
+    }
+
+    /// Serves `business` from a ConnectWise simulator inside this process (on a free port of 127.0.0.1) while
+    /// `body` runs with the credentials of its read-only API member.
+    public static func withSimulatedConnectWise<R: Sendable>(
+        serving business: MSPBusiness, _ body: @escaping @Sendable (ConnectWiseCredentials) async throws -> R
+    ) async throws -> R {
         let simulator = ConnectWiseSimulatorSettings()
         let site = SimulatedSite(business: business, settings: simulator)
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
@@ -61,7 +71,7 @@ extension Insight {
             listening.yield(port)
             listening.finish()
         }
-        return try await withThrowingTaskGroup(of: SyncReport?.self) { group in
+        return try await withThrowingTaskGroup(of: R?.self) { group in
             group.addTask {
                 try await application.runService(gracefulShutdownSignals: [])
                 return nil
@@ -73,10 +83,9 @@ extension Insight {
             let credentials = ConnectWiseCredentials(
                 siteURL: "http://127.0.0.1:\(port)", companyID: simulator.companyID, clientID: simulator.clientID,
                 publicKey: member.publicKey, privateKey: Secret(member.privateKey))
-            let report = try await syncConnectWise(
-                store: store, tenant: tenant, credentials: credentials, options: options, logger: logger, onEvent: onEvent)
+            let result = try await body(credentials)
             group.cancelAll()
-            return report
+            return result
         }
     }
 }

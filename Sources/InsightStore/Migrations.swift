@@ -15,6 +15,7 @@ extension Migration {
         Migration(id: "0001_tenants_and_psa_records", apply: createTenantsAndRecords),
         Migration(id: "0002_sync_state", apply: createSyncState),
         Migration(id: "0003_kpi_rollups", apply: createKPIRollups),
+        Migration(id: "0004_accounts", apply: createAccounts),
     ]
 }
 
@@ -301,4 +302,60 @@ private func createRecordTable(
         .column("tenant_id").column("created_at_ms").column("service_class").column("sla_met")
         .column("first_response_at_ms").column("resolved_at_ms").column("deleted_at_ms").run()
     try await db.create(index: "product_lines_by_invoice").on("product_lines").column("tenant_id").column("source").column("invoice_id").run()
+}
+
+/// The web app's people and secrets: users, their companies, sessions, EULA acceptances, sealed PSA credentials,
+/// API tokens and failed logins (for throttling across every app process).
+@Sendable private func createAccounts(_ db: any SQLDatabase) async throws {
+    try await db.create(table: "users")
+        .column("id", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("email", type: .text, .notNull, .unique)
+        .column("password_hash", type: .text, .notNull)
+        .column("email_verified_at_ms", type: .bigint)
+        .column("verify_token_hash", type: .text)
+        .column("created_at_ms", type: .bigint, .notNull)
+        .run()
+    try await db.create(table: "memberships")
+        .column("tenant_id", type: .text, .notNull)
+        .column("user_id", type: .text, .notNull)
+        .column("role", type: .text, .notNull)
+        .column("created_at_ms", type: .bigint, .notNull)
+        .primaryKey("tenant_id", "user_id")
+        .run()
+    try await db.create(index: "memberships_by_user").on("memberships").column("user_id").run()
+    try await db.create(table: "web_sessions")
+        .column("token_hash", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("user_id", type: .text, .notNull)
+        .column("csrf_token", type: .text, .notNull)
+        .column("created_at_ms", type: .bigint, .notNull)
+        .column("expires_at_ms", type: .bigint, .notNull)
+        .run()
+    try await db.create(table: "eula_acceptances")
+        .column("tenant_id", type: .text, .notNull)
+        .column("user_id", type: .text, .notNull)
+        .column("version", type: .text, .notNull)
+        .column("accepted_at_ms", type: .bigint, .notNull)
+        .column("address", type: .text, .notNull)
+        .primaryKey("tenant_id", "version", "user_id")
+        .run()
+    try await db.create(table: "psa_credentials")
+        .column("tenant_id", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("psa", type: .text, .notNull)
+        .column("sealed", type: .text, .notNull)
+        .column("key_id", type: .text, .notNull)
+        .column("set_at_ms", type: .bigint, .notNull)
+        .column("set_by", type: .text, .notNull)
+        .run()
+    try await db.create(table: "api_tokens")
+        .column("token_hash", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("tenant_id", type: .text, .notNull)
+        .column("name", type: .text, .notNull)
+        .column("created_by", type: .text, .notNull)
+        .column("created_at_ms", type: .bigint, .notNull)
+        .run()
+    try await db.create(table: "login_failures")
+        .column("email", type: .text, .notNull)
+        .column("at_ms", type: .bigint, .notNull)
+        .run()
+    try await db.create(index: "login_failures_by_email").on("login_failures").column("email").column("at_ms").run()
 }

@@ -10,7 +10,10 @@ struct PSAInsight: AsyncParsableCommand {
         commandName: "psa-insight",
         abstract: "Financial analytics for MSPs, from ConnectWise PSA and Autotask PSA.",
         version: Insight.version,
-        subcommands: [Migrate.self, TenantCommand.self, Generate.self, Simulate.self, Check.self, Sync.self, KPI.self, Version.self]
+        subcommands: [
+            Demo.self, Serve.self, Migrate.self, TenantCommand.self, Generate.self, Simulate.self, Check.self, Sync.self, KPI.self,
+            VaultCommand.self, Version.self,
+        ]
     )
 }
 

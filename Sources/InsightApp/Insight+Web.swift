@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import InsightConnectors
+import InsightCore
+public import InsightStore
+public import InsightSync
+public import InsightVault
+public import InsightWeb
+public import Logging
+public import MSPModel
+
+/// How `serve` and `demo` run the web app.
+public struct ServeOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Minutes between scheduled syncs of every company with credentials; `nil`: no scheduler in this process.
+    public var syncEveryMinutes: Int? = 60
+    public var web: WebSettings
+
+    public init(web: WebSettings) {
+        self.web = web
+    }
+}
+
+extension Insight {
+    /// The vault over the key ring at `configuration.vaultKeyPath`, created on first start (self-hosted mode), or
+    /// over `INSIGHT_VAULT_KEY` when the configuration holds one.
+    public static func vault(_ configuration: AppConfiguration) throws -> CredentialVault {
+        try CredentialVault(ring: try keyRing(configuration))
+    }
+
+    static func keyRing(_ configuration: AppConfiguration) throws -> KeyRing {
+        if let material = configuration.vaultKey {
+            return KeyRing(current: "env", keys: [KeyRing.Entry(id: "env", material: material)])
+        }
+        return try KeyRing.loadOrCreate(at: configuration.vaultKeyPath)
+    }
+
+    /// `vault rotate`: adds a new key, re-seals every stored credential with it, then retires the old keys.
+    /// Returns how many credentials were re-sealed.
+    public static func rotateVaultKey(_ configuration: AppConfiguration, logger: Logger) async throws -> Int {
+        guard configuration.vaultKey == nil else { throw VaultError.invalidKeyFile(reason: "INSIGHT_VAULT_KEY is set: rotate it where it is configured") }
+        let rotated = try keyRing(configuration).rotated()
+        // The new key is written first: a crash after this leaves a ring that opens both old and new values.
+        try rotated.write(to: configuration.vaultKeyPath)
+        let count = try await withStore(configuration, logger: logger) { store in
+            try await store.resealAllCredentials(with: try CredentialVault(ring: rotated))
+        }
+        try rotated.retiringOldKeys().write(to: configuration.vaultKeyPath)
+        logger.notice("vault key rotated", metadata: ["resealed": "\(count)", "key": "\(rotated.current)"])
+        return count
+    }
+
+    /// Serves the web app (and, unless disabled, syncs every company with credentials on a schedule) until the
+    /// task is cancelled.
+    public static func serve(
+        store: Store, vault: CredentialVault, options: ServeOptions, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let syncs = SyncCoordinator(store: store, vault: vault, worker: defaultWorkerName, logger: logger)
+        let app = WebApp(store: store, vault: vault, settings: options.web, syncs: syncs, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await app.application(host: options.host, port: options.port, onServerRunning: onListening)
+                    .runService()
+            }
+            if let minutes = options.syncEveryMinutes {
+                group.addTask { try await scheduleSyncs(store: store, syncs: syncs, every: minutes, logger: logger) }
+            }
+            // The server ends on a signal; the scheduler then stops too.
+            try await group.next()
+            group.cancelAll()
+            await syncs.cancelAll()
+        }
+    }
+
+    /// Every `minutes`, syncs each company that has credentials, one after the other. Other processes doing the
+    /// same share the work through the sync leases.
+    static func scheduleSyncs(store: Store, syncs: SyncCoordinator, every minutes: Int, logger: Logger) async throws {
+        while !Task.isCancelled {
+            for sealed in try await store.allCredentials() {
+                guard let tenant = try await store.tenant(sealed.tenant) else { continue }
+                logger.info("scheduled sync", metadata: ["tenant": "\(tenant.id)"])
+                await syncs.syncAndWait(tenant)
+            }
+            try await Task.sleep(for: .seconds(60 * minutes))
+        }
+    }
+
+    /// What the demo prints for its visitor.
+    public struct DemoLogin: Sendable {
+        public var url: String
+        public var email: String
+        public var password: String
+    }
+
+    /// The one-command demo: generates the business, serves it from a ConnectWise simulator inside this process,
+    /// creates the demo company and its owner (a fresh password each start), syncs it with `onEvent` reporting
+    /// progress, then serves the app until cancelled.
+    public static func demo(
+        store: Store, vault: CredentialVault, business settings: GeneratorSettings, options: ServeOptions, logger: Logger,
+        onEvent: @escaping @Sendable (SyncEvent) -> Void, onReady: @escaping @Sendable (DemoLogin) async -> Void
+    ) async throws {
+        try await store.migrate(now: .now)
+        let business = try MSPBusiness.generate(settings)
+        try await withSimulatedConnectWise(serving: business) { credentials in
+            let tenant = business.tenant(id: simulatedTenantID(.connectwise))
+            try await store.save(tenant)
+            let password = Tokens.random().prefix(16).description
+            let email = "demo@psa-insight.local"
+            let hash = try await WebApp.hashPassword(password, cost: options.web.bcryptCost)
+            let user: UserAccount
+            if let existing = try await store.user(email: email) {
+                try await store.setPasswordHash(hash, for: existing.id)
+                user = existing
+            } else {
+                user = UserAccount(id: UserAccount.ID("demo-owner"), email: email, passwordHash: hash, emailVerifiedAt: .now, createdAt: .now)
+                try await store.create(user, verifyTokenHash: nil)
+            }
+            try await store.save(Membership(tenant: tenant.id, user: user.id, role: .owner), at: .now)
+            try await store.save(WebApp.eulaAcceptance(tenant: tenant.id, user: user.id, address: "127.0.0.1 (demo set-up)"))
+            // The simulator's port changes with every start: its credentials are sealed again each time.
+            try await store.save(try PSACredentials.connectWise(credentials).sealed(for: tenant.id, by: email, vault: vault, at: .now))
+            _ = try await syncConnectWise(
+                store: store, tenant: tenant, credentials: credentials, options: SyncOptions(worker: defaultWorkerName), logger: logger,
+                onEvent: onEvent)
+            var serveOptions = options
+            serveOptions.syncEveryMinutes = nil
+            try await serve(store: store, vault: vault, options: serveOptions, logger: logger) { port in
+                await onReady(DemoLogin(url: "http://\(options.host):\(port)", email: email, password: password))
+            }
+        }
+    }
+}

@@ -1,0 +1,309 @@
+import Logging
+import Foundation
+import HTTPTypes
+import Hummingbird
+import InsightCore
+import InsightMetrics
+import InsightStore
+import InsightVault
+
+/// The company's dashboards: the home scorecard, agreements, clients, receivables and data health, each table
+/// with a CSV export.
+extension WebApp {
+    func addDashboardRoutes(to router: Router<WebContext>) {
+        router.get("/c/:tenant/") { request, context in try await home(request, context) }
+        router.get("/c/:tenant/agreements") { request, context in try await agreements(request, context, csv: false) }
+        router.get("/c/:tenant/agreements.csv") { request, context in try await agreements(request, context, csv: true) }
+        router.get("/c/:tenant/clients") { request, context in try await clients(request, context, csv: false) }
+        router.get("/c/:tenant/clients.csv") { request, context in try await clients(request, context, csv: true) }
+        router.get("/c/:tenant/receivables") { request, context in try await receivables(request, context) }
+        router.get("/c/:tenant/health") { _, context in try await health(context) }
+        router.get("/c/:tenant/settings") { _, context in try await settingsPage(context) }
+        router.post("/c/:tenant/settings/tokens") { request, context -> HTML in
+            let (tenant, user, _) = try await company(context, requiring: .admin)
+            let fields = try await form(request, context)
+            guard let name = fields.text("name") else { throw WebError.invalidField("Name the token.") }
+            let token = "pi_" + Tokens.random()
+            try await store.saveAPIToken(hash: Tokens.digest(token), tenant: tenant.id, name: name, createdBy: user.email, at: .now)
+            return Layout.page(title: "API token", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "settings"), """
+                <section class="narrow card"><h1>API token created</h1><p>Copy it now: it is shown only this once.</p>
+                <p><code>\(token)</code></p><p class="hint">Send it as <code>Authorization: Bearer …</code> to /api/v1/companies/\(tenant.id.rawValue)/scorecard.</p>
+                <p><a href="/c/\(tenant.id.rawValue)/settings">Back to settings</a></p></section>
+                """)
+        }
+    }
+
+    /// The month a page shows: `?month=YYYY-MM`, else the last complete month in the company's time zone.
+    func month(_ request: Request, _ tenant: Tenant) throws -> YearMonth {
+        if let text = request.uri.queryParameters["month"], !text.isEmpty {
+            guard let month = YearMonth(text) else { throw WebError.invalidField("'\(text)' is not a month: use YYYY-MM.") }
+            return month
+        }
+        return tenant.calendar.month(of: .now).advanced(by: -1)
+    }
+
+    /// A period picker: first and last month.
+    func range(_ request: Request, _ tenant: Tenant) throws -> (YearMonth, YearMonth) {
+        let last = try month(request, tenant)
+        let months = Int(request.uri.queryParameters["months"] ?? "") ?? 12
+        guard (1...60).contains(months) else { throw WebError.invalidField("Show 1 to 60 months.") }
+        return (last.advanced(by: -(months - 1)), last)
+    }
+
+    private func monthPicker(_ path: String, month: YearMonth, months: Int? = nil) -> HTML {
+        let span: HTML? = months.map { months in
+            let options: [HTML] = [1, 3, 6, 12, 24].map { "<option value=\"\($0)\"\($0 == months ? " selected" : "")>\($0)</option>" }
+            return "<label>Months <select name=\"months\">\(options)</select></label>"
+        }
+        return """
+            <div class="toolbar"><form method="get" action="\(path)"><label>Up to <input type="text" name="month" value="\(month.description)" pattern="[0-9]{4}-[0-9]{2}" size="8"></label>\(span)<button class="secondary">Show</button></form></div>
+            """
+    }
+
+    // MARK: Home
+
+    private func home(_ request: Request, _ context: WebContext) async throws -> HTML {
+        let (tenant, user, _) = try await company(context)
+        if let step = try await nextStep(for: tenant) {
+            switch step {
+            case .eula: throw WebRedirect(to: "/c/\(tenant.id.rawValue)/eula")
+            case .credentials: throw WebRedirect(to: "/c/\(tenant.id.rawValue)/settings/credentials")
+            case .sync, .account, .company: throw WebRedirect(to: "/c/\(tenant.id.rawValue)/sync")
+            }
+        }
+        let month = try month(request, tenant)
+        let engine = KPIEngine(store: store, tenant: tenant)
+        let trend = try await engine.trend(from: month.advanced(by: -11), to: month)
+        let margins = try await engine.clientProfits(from: month.advanced(by: -1), to: month)
+        let currentMargin = try await engine.clientProfits(from: month, to: month)
+        let ageing = try await engine.receivablesAgeing(on: month.lastDay)
+        let findings = try await engine.dataHealth().filter { $0.count > 0 }
+        let current = trend[trend.count - 1], previous = trend[trend.count - 2]
+
+        func definition(_ id: String) -> KPIDefinition? { KPICatalogue.scorecard.first { $0.id == id } }
+        var tiles: [HTML] = []
+        for id in ["revenue", "mrr", "effective_hourly_rate", "utilization", "tickets_per_endpoint", "sla_compliance", "recurring_share"] {
+            guard let kpi = definition(id) else { continue }
+            let series = trend.map { kpi.value(in: $0) ?? 0 }
+            tiles.append(tile(kpi.name, value: kpi.value(in: current), previous: kpi.value(in: previous), unit: kpi.unit,
+                              currency: tenant.baseCurrency, higherIsBetter: kpi.higherIsBetter, spark: series, id: id))
+        }
+        let grossMargin = Self.grossMargin(currentMargin)
+        let previousMargin = Self.grossMargin(margins.isEmpty ? [] : try await engine.clientProfits(from: month.advanced(by: -1), to: month.advanced(by: -1)))
+        tiles.insert(tile("Gross margin", value: grossMargin, previous: previousMargin, unit: .ratio, currency: tenant.baseCurrency,
+                          higherIsBetter: true, spark: [], id: "gross_margin"), at: 2)
+        tiles.append(tile("AR over 60 days", value: ageing.over60.amount, previous: nil, unit: .money, currency: tenant.baseCurrency,
+                          higherIsBetter: false, spark: [], id: "ar.over_60"))
+        let revenueChart = Chart.bars(trend.map { (shortMonth($0.month), $0.revenue.amount) }, title: "Revenue by month, \(tenant.baseCurrency)") {
+            Format.money(Money($0, tenant.baseCurrency))
+        }
+        let warnings: [HTML] = findings.map { "<li><strong>\($0.title)</strong> (\($0.count)): \($0.impact) <a href=\"/c/\(tenant.id.rawValue)/health\">Fix</a></li>" }
+        let scorecardRows: [HTML] = KPICatalogue.scorecard.map { kpi in
+            "<tr><td>\(kpi.name)</td><td class=\"num\">\(value(kpi.value(in: current), unit: kpi.unit, currency: tenant.baseCurrency))</td><td class=\"num\">\(value(kpi.value(in: previous), unit: kpi.unit, currency: tenant.baseCurrency))</td></tr>"
+        }
+        return Layout.page(title: "Home", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: ""), """
+            <h1>\(tenant.name): \(monthName(month))</h1>\(monthPicker("/c/\(tenant.id.rawValue)/", month: month))
+            <section class="tiles" aria-label="Scorecard">\(tiles)</section>
+            \(warnings.isEmpty ? nil : HTML("<section class=\"card\"><h2>Data-health warnings</h2><ul>\(warnings)</ul></section>"))
+            <section class="card">\(revenueChart)</section>
+            <section><h2>Full scorecard</h2><table><thead><tr><th>KPI</th><th class="num">\(monthName(month))</th><th class="num">\(monthName(month.advanced(by: -1)))</th></tr></thead><tbody>\(scorecardRows)</tbody></table></section>
+            """)
+    }
+
+    /// Σ gross profit ÷ Σ revenue over clients (`gross_margin` in docs/kpis.md); `nil` without revenue.
+    static func grossMargin(_ clients: [ClientProfit]) -> Decimal? {
+        let revenue = clients.reduce(Decimal(0)) { $0 + $1.revenue.amount }
+        guard revenue != 0 else { return nil }
+        return clients.reduce(Decimal(0)) { $0 + $1.grossProfit.amount } / revenue
+    }
+
+    private func tile(
+        _ name: String, value current: Decimal?, previous: Decimal?, unit: KPIDefinition.Unit, currency: CurrencyCode,
+        higherIsBetter: Bool?, spark: [Decimal], id: String
+    ) -> HTML {
+        var change: HTML = "<span class=\"change flat\">no previous month</span>"
+        if let current, let previous {
+            let delta = current - previous
+            let better = higherIsBetter.map { $0 ? delta > 0 : delta < 0 }
+            let css = delta == 0 ? "flat" : better == true ? "up" : better == false ? "down" : "flat"
+            let arrow = delta > 0 ? "▲" : delta < 0 ? "▼" : "■"
+            let text: String = switch unit {
+            case .ratio: "\(arrow) \(Format.number(delta * 100, decimals: 1)) pts vs last month"
+            default: previous == 0 ? "\(arrow) vs last month" : "\(arrow) \(Format.percent(delta / abs(previous))) vs last month"
+            }
+            change = "<span class=\"change \(css)\">\(text)</span>"
+        }
+        return """
+            <article class="tile" data-kpi="\(id)"><h3>\(name.trimmingCharacters(in: .whitespaces))</h3>\
+            <div class="value">\(value(current, unit: unit, currency: currency))</div>\(change)\(Chart.sparkline(spark, label: "\(name) over 12 months"))</article>
+            """
+    }
+
+    func value(_ value: Decimal?, unit: KPIDefinition.Unit, currency: CurrencyCode) -> String {
+        guard let value else { return "–" }
+        return switch unit {
+        case .money: Format.money(Money(value, currency))
+        case .ratio: Format.percent(value)
+        case .hours: "\(Format.number(value)) h"
+        case .count: Format.number(value, decimals: 0)
+        case .minutes: "\(Format.number(value, decimals: 0)) min"
+        case .perEndpoint: Format.number(value, decimals: 2)
+        }
+    }
+
+    private func monthName(_ month: YearMonth) -> String {
+        "\(Calendar(identifier: .gregorian).monthSymbols[month.month - 1]) \(month.year)"
+    }
+
+    private func shortMonth(_ month: YearMonth) -> String {
+        "\(Calendar(identifier: .gregorian).shortMonthSymbols[month.month - 1]) \(month.year % 100)"
+    }
+
+    // MARK: Agreements and clients
+
+    private func agreements(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
+        let (tenant, user, _) = try await company(context)
+        let (first, last) = try range(request, tenant)
+        let rows = try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
+            .sorted { $0.profit.amount < $1.profit.amount }
+        if csv {
+            return CSV.response(
+                filename: "agreements-\(first)-\(last).csv",
+                header: ["agreement_id", "agreement", "client_id", "billing_model", "revenue", "labor_hours", "labor_cost", "addition_cost", "profit", "margin", "currency"],
+                rows: rows.map { row in
+                    [row.id.rawValue, row.name, row.companyID.rawValue, row.billingModel.rawValue, "\(row.revenue.amount)",
+                     "\(row.laborHours.value)", "\(row.laborCost.amount)", "\(row.additionCost.amount)", "\(row.profit.amount)",
+                     row.margin.map { "\($0)" } ?? "", row.revenue.currency.rawValue]
+                })
+        }
+        let id = tenant.id.rawValue
+        let body: [HTML] = rows.map { row in
+            let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
+            return """
+                <tr><td>\(row.name)</td><td>\(row.billingModel.rawValue)</td><td class="num">\(Format.money(row.revenue))</td>\
+                <td class="num">\(Format.number(row.laborHours.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
+                <td class="num">\(Format.money(row.additionCost))</td><td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td>\
+                <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td></tr>
+                """
+        }
+        let months = first.distance(to: last) + 1
+        return try Layout.page(title: "Agreements", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "agreements"), """
+            <h1>Agreement profitability, \(first.description) to \(last.description)</h1>
+            \(monthPicker("/c/\(id)/agreements", month: last, months: months))
+            <p><a href="/c/\(id)/agreements.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · least profitable first</p>
+            <table><thead><tr><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th><th class="num">Labor cost</th>\
+            <th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th><th class="num">Effective rate</th></tr></thead><tbody>\(body)</tbody></table>
+            """).response(from: request, context: context)
+    }
+
+    private func clients(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
+        let (tenant, user, _) = try await company(context)
+        let (first, last) = try range(request, tenant)
+        let rows = try await KPIEngine(store: store, tenant: tenant).clientProfits(from: first, to: last)
+            .sorted { $0.revenue.amount > $1.revenue.amount }
+        if csv {
+            return CSV.response(
+                filename: "clients-\(first)-\(last).csv",
+                header: ["client_id", "client", "revenue", "labor_cost", "addition_cost", "product_cost", "gross_profit", "margin", "currency"],
+                rows: rows.map { row in
+                    [row.id.rawValue, row.name, "\(row.revenue.amount)", "\(row.laborCost.amount)", "\(row.additionCost.amount)",
+                     "\(row.productCost.amount)", "\(row.grossProfit.amount)", row.margin.map { "\($0)" } ?? "", row.revenue.currency.rawValue]
+                })
+        }
+        let id = tenant.id.rawValue
+        let body: [HTML] = rows.map { row in
+            """
+            <tr><td>\(row.name)</td><td class="num">\(Format.money(row.revenue))</td><td class="num">\(Format.money(row.laborCost))</td>\
+            <td class="num">\(Format.money(row.additionCost))</td><td class="num">\(Format.money(row.productCost))</td>\
+            <td class="num\(row.grossProfit.isNegative ? " neg" : "")">\(Format.money(row.grossProfit))</td><td class="num">\(Format.percent(row.margin))</td></tr>
+            """
+        }
+        let months = first.distance(to: last) + 1
+        return try Layout.page(title: "Clients", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "clients"), """
+            <h1>Client profitability, \(first.description) to \(last.description)</h1>
+            \(monthPicker("/c/\(id)/clients", month: last, months: months))
+            <p><a href="/c/\(id)/clients.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · largest first</p>
+            <table><thead><tr><th>Client</th><th class="num">Revenue</th><th class="num">Labor cost</th><th class="num">Addition cost</th>\
+            <th class="num">Product cost</th><th class="num">Gross profit</th><th class="num">Margin</th></tr></thead><tbody>\(body)</tbody></table>
+            """).response(from: request, context: context)
+    }
+
+    // MARK: Receivables, health, settings
+
+    private func receivables(_ request: Request, _ context: WebContext) async throws -> HTML {
+        let (tenant, user, _) = try await company(context)
+        let month = try month(request, tenant)
+        let ageing = try await KPIEngine(store: store, tenant: tenant).receivablesAgeing(on: month.lastDay)
+        let order = ["current", "1-30", "31-60", "61-90", "90+"]
+        let keys = order.filter { ageing.byBucket[$0] != nil } + ageing.byBucket.keys.filter { !order.contains($0) }.sorted()
+        let rows: [HTML] = keys.map { "<tr><td>\($0)</td><td class=\"num\">\(Format.money(ageing.byBucket[$0]!))</td></tr>" }
+        let chart = Chart.bars(keys.map { ($0, ageing.byBucket[$0]!.amount) }, title: "Open receivables by days past due") {
+            Format.money(Money($0, tenant.baseCurrency))
+        }
+        return Layout.page(title: "Receivables", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "receivables"), """
+            <h1>Receivables on \(ageing.asOf.description)</h1>\(monthPicker("/c/\(tenant.id.rawValue)/receivables", month: month))
+            <section class="card">\(chart)</section>
+            <table><thead><tr><th>Days past due</th><th class="num">Open</th></tr></thead><tbody>\(rows)</tbody></table>
+            <p>Over 60 days: <strong>\(Format.money(ageing.over60))</strong></p>
+            """)
+    }
+
+    private func health(_ context: WebContext) async throws -> HTML {
+        let (tenant, user, _) = try await company(context)
+        let findings = try await KPIEngine(store: store, tenant: tenant).dataHealth()
+        let sections: [HTML] = findings.map { finding in
+            let sample: [HTML] = finding.records.prefix(20).map { "<li>\($0)</li>" }
+            return """
+                <section class="card"><h2>\(finding.count == 0 ? "✓" : "⚠") \(finding.title) (\(finding.count))</h2>
+                <p><strong>Why it matters:</strong> \(finding.impact)</p><p><strong>Fix in your PSA:</strong> \(finding.fix)</p>
+                \(finding.count == 0 ? nil : HTML("<ul>\(sample)</ul>"))</section>
+                """
+        }
+        return Layout.page(title: "Data health", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "health"),
+            "<h1>Data health</h1><p>Numbers are only as good as the PSA records behind them. Each check names what to fix.</p>\(sections)")
+    }
+
+    private func settingsPage(_ context: WebContext) async throws -> HTML {
+        let (tenant, user, role) = try await company(context)
+        let acceptances = try await store.eulaAcceptances(tenant: tenant.id)
+        var rows: [HTML] = []
+        for acceptance in acceptances {
+            let who = try await store.user(acceptance.user)?.email ?? acceptance.user.rawValue
+            rows.append("<tr><td>\(acceptance.version)</td><td>\(who)</td><td>\(Format.date(acceptance.acceptedAt))</td><td>\(acceptance.address)</td></tr>")
+        }
+        let credentials = try await store.credentials(tenant: tenant.id)
+        let id = tenant.id.rawValue
+        return Layout.page(title: "Settings", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "settings"), """
+            <h1>Settings</h1>
+            <section class="card"><h2>Company</h2><table><tbody>
+            <tr><th>Name</th><td>\(tenant.name)</td></tr><tr><th>PSA</th><td>\(tenant.psa.displayName)</td></tr>
+            <tr><th>Currency</th><td>\(tenant.baseCurrency.rawValue)</td></tr><tr><th>Time zone</th><td>\(tenant.timeZoneIdentifier)</td></tr>
+            <tr><th>Fiscal year starts</th><td>month \(tenant.fiscalYearStartMonth)</td></tr><tr><th>Your role</th><td>\(role.rawValue)</td></tr></tbody></table></section>
+            <section class="card"><h2>PSA credentials</h2><p>\(credentials.map { "Set on \(Format.date($0.setAt)) by \($0.setBy)." } ?? "Not set.")
+            <a href="/c/\(id)/settings/credentials">Replace, test or remove</a> · <a href="/c/\(id)/guide">Set-up guide</a></p></section>
+            \(role.allows(.admin) ? HTML("<section class=\"card\"><h2>API tokens</h2><p>Read this company's scorecards as JSON (see <a href=\"/openapi.json\">/openapi.json</a>).</p><form method=\"post\" action=\"/c/\(id)/settings/tokens\">\(Layout.csrf(context.csrfToken))<label>Name <input type=\"text\" name=\"name\" required maxlength=\"80\"></label> <button>Create token</button></form></section>") : nil)
+            <section class="card"><h2>Licence acceptances</h2><table><thead><tr><th>Version</th><th>Accepted by</th><th>When</th><th>From</th></tr></thead><tbody>\(rows)</tbody></table></section>
+            """)
+    }
+}
+
+/// CSV exports (RFC 4180), with cells that a spreadsheet would run as formulas neutralised.
+enum CSV {
+    static func response(filename: String, header: [String], rows: [[String]]) -> Response {
+        var text = line(header)
+        for row in rows { text += line(row) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\"", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func line(_ cells: [String]) -> String { cells.map(cell).joined(separator: ",") + "\r\n" }
+
+    static func cell(_ value: String) -> String {
+        var value = value
+        if let first = value.first, "=+@\t\r".contains(first) || (first == "-" && Decimal(string: value) == nil) { value = "'" + value }
+        guard value.contains(where: { ",\"\r\n".contains($0) }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,266 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InsightApp
+import InsightConnectors
+import InsightCore
+import InsightMetrics
+import InsightStore
+import InsightTestSupport
+import InsightVault
+import InsightWeb
+import MSPModel
+import SQLKit
+import Testing
+
+@Suite("Web app, end to end over HTTP", .serialized)
+struct WebAppEndToEndTests {
+    /// Sign up, register, accept the licence, enter credentials pointing at the ConnectWise simulator, read the
+    /// doctor's verdict, sync, and read dashboard and API numbers that equal the KPI engine's.
+    @Test("onboarding to dashboard against the ConnectWise simulator", arguments: TestDatabase.available)
+    func onboardingToDashboard(database: TestDatabase) async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 7))
+        try await Insight.withSimulatedConnectWise(serving: business) { credentials in
+            try await withWebApp(database: database) { client, store, log in
+                let browser = Browser(client)
+                #expect(try await browser.get("/").location == "/login")
+                let signedUp = try await browser.signUp(email: "Owner@Example.com")
+                #expect(signedUp.location == "/onboarding/company")
+                #expect(log.text.contains("verify email"), "the verification link is written to the log in self-hosted mode")
+                let link = try #require(log.text.range(of: "/verify?token=").map { String(log.text[$0.lowerBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != "]" }) })
+                #expect(try await browser.get(link).body.contains("Email verified"))
+
+                let id = try await browser.registerCompany("Acme IT")
+                // Leaving and coming back resumes the wizard at the licence.
+                #expect(try await browser.get("/c/\(id)/").location == "/c/\(id)/eula")
+                let eula = try await browser.get("/c/\(id)/eula")
+                #expect(eula.body.contains("Licence agreement"))
+                let accepted = try await browser.post("/c/\(id)/eula", [("accept", "yes"), ("version", "2026-11")])
+                #expect(accepted.location == "/c/\(id)/settings/credentials", "\(accepted.body)")
+                let acceptances = try await store.eulaAcceptances(tenant: Tenant.ID(id))
+                #expect(acceptances.count == 1 && acceptances[0].address != "unknown")
+
+                try await browser.get("/c/\(id)/settings/credentials")
+                let saved = try await browser.post("/c/\(id)/settings/credentials", [
+                    ("site", credentials.siteURL), ("company", credentials.companyID), ("public_key", credentials.publicKey),
+                    ("private_key", credentials.privateKey.reveal()), ("client_id", credentials.clientID),
+                ])
+                #expect(saved.status == .ok)
+                #expect(saved.body.contains("Connection works: every permission is in place"))
+                #expect(!saved.body.contains(credentials.privateKey.reveal()))
+                #expect(try await browser.get("/c/\(id)/").location == "/c/\(id)/sync")
+
+                let started = try await browser.post("/c/\(id)/sync")
+                #expect(started.location == "/c/\(id)/sync")
+                var page = try await browser.get("/c/\(id)/sync")
+                for _ in 0..<300 where page.headers[HTTPField.Name("Refresh")!] != nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    page = try await browser.get("/c/\(id)/sync")
+                }
+                #expect(page.body.contains("Sync complete"), "\(page.body)")
+
+                // The dashboard's numbers are the engine's.
+                let tenant = try #require(try await store.tenant(Tenant.ID(id)))
+                let engine = KPIEngine(store: store, tenant: tenant)
+                let month = business.settings.endMonth
+                let card = try await engine.scorecard(month)
+                #expect(card.revenue.amount > 0)
+                let home = try await browser.get("/c/\(id)/?month=\(month)")
+                #expect(home.status == .ok)
+                let revenueTile = try #require(home.body.range(of: "data-kpi=\"revenue\"").map { String(home.body[$0.upperBound...].prefix(400)) })
+                #expect(revenueTile.contains(formatMoney(card.revenue.amount)), "\(revenueTile)")
+                let mrrTile = try #require(home.body.range(of: "data-kpi=\"mrr\"").map { String(home.body[$0.upperBound...].prefix(400)) })
+                #expect(mrrTile.contains(formatMoney(card.mrr.amount)))
+
+                // Agreements page and its CSV carry the engine's rows.
+                let profits = try await engine.agreementProfits(from: month.advanced(by: -11), to: month)
+                let csv = try await browser.get("/c/\(id)/agreements.csv?month=\(month)&months=12")
+                #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+                let lines = csv.body.split(separator: "\r\n")
+                #expect(lines.count == profits.count + 1)
+                let csvProfit = lines.dropFirst().reduce(Decimal(0)) { sum, line in
+                    sum + (Decimal(string: String(line.split(separator: ",", omittingEmptySubsequences: false).reversed()[2])) ?? 0)
+                }
+                #expect(csvProfit == profits.reduce(Decimal(0)) { $0 + $1.profit.amount })
+                #expect(try await browser.get("/c/\(id)/agreements?month=\(month)").status == .ok)
+                #expect(try await browser.get("/c/\(id)/clients?month=\(month)").status == .ok)
+                #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").status == .ok)
+                #expect(try await browser.get("/c/\(id)/health").status == .ok)
+                #expect(try await browser.get("/c/\(id)/settings").body.contains("owner@example.com"))
+
+                // The JSON API, with a token created in the settings, returns exact decimals.
+                let tokenPage = try await browser.post("/c/\(id)/settings/tokens", [("name", "finance sheet")])
+                let token = try #require(tokenPage.body.range(of: "<code>pi_").map { String(tokenPage.body[tokenPage.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
+                let api = try await browser.get("/api/v1/companies/\(id)/scorecard?month=\(month)", headers: [.authorization: "Bearer \(token)"])
+                #expect(api.status == .ok)
+                struct Card: Decodable { struct KPI: Decodable { var id: String; var value: String? }; var kpis: [KPI] }
+                let decoded = try JSONDecoder().decode(Card.self, from: Data(api.body.utf8))
+                #expect(decoded.kpis.first { $0.id == "revenue" }?.value.flatMap { Decimal(string: $0) } == card.revenue.amount)
+                #expect(try await browser.get("/api/v1/companies/\(id)/scorecard").status == .unauthorized)
+                #expect(try await browser.get("/openapi.json").body.contains("\"openapi\":\"3.1.0\""))
+
+                // The private key never left the server, and is not in the database in clear.
+                for body in browser.bodies { #expect(!body.contains(credentials.privateKey.reveal())) }
+                #expect(!log.text.contains(credentials.privateKey.reveal()))
+                let sealed = try #require(try await store.credentials(tenant: Tenant.ID(id)))
+                #expect(!sealed.sealed.contains(credentials.privateKey.reveal()))
+            }
+        }
+    }
+
+    /// What the page shows for `amount` (whole units above 1,000).
+    private func formatMoney(_ amount: Decimal) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.locale = Locale(identifier: "en_US")
+        formatter.roundingMode = .halfUp
+        formatter.maximumFractionDigits = abs(amount) >= 1000 ? 0 : 2
+        formatter.minimumFractionDigits = abs(amount) >= 1000 ? 0 : 2
+        return "$" + formatter.string(from: amount as NSDecimalNumber)!
+    }
+}
+
+@Suite("Web app security")
+struct WebSecurityTests {
+    @Test("a user of company A gets 404 for every company-B page, form and API path")
+    func tenantIsolation() async throws {
+        try await withWebApp { client, store, _ in
+            let alice = Browser(client), bob = Browser(client)
+            try await alice.signUp(email: "alice@a.example")
+            let a = try await alice.registerCompany("Alpha MSP")
+            try await bob.signUp(email: "bob@b.example")
+            let b = try await bob.registerCompany("Bravo MSP")
+            try await bob.post("/c/\(b)/eula", [("accept", "yes"), ("version", "2026-11")])
+            let tokenPage = try await bob.post("/c/\(b)/settings/tokens", [("name", "bob")])
+            #expect(tokenPage.status == .ok, "\(tokenPage.body)")
+            let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
+            let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
+
+            for path in ["/", "/agreements", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
+                let page = try await alice.get("/c/\(b)\(path)")
+                #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
+                #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
+            }
+            for path in ["/sync", "/eula", "/settings/credentials", "/settings/credentials/remove", "/settings/credentials/test", "/settings/tokens"] {
+                #expect(try await alice.post("/c/\(b)\(path)", [("accept", "yes"), ("name", "x")]).status == .notFound, "POST /c/B\(path)")
+            }
+            for path in ["/scorecard", "/kpis/revenue"] {
+                #expect(try await alice.get("/api/v1/companies/\(b)\(path)", headers: [.authorization: "Bearer \(token)"]).status == .notFound)
+            }
+            // A company that does not exist answers the same.
+            #expect(try await alice.get("/c/no-such-company/").status == .notFound)
+            #expect(try await store.eulaAcceptances(tenant: Tenant.ID(b)).count == 1)
+        }
+    }
+
+    @Test("a POST without the form's CSRF token is refused and changes nothing")
+    func csrf() async throws {
+        try await withWebApp { client, store, _ in
+            let browser = Browser(client)
+            try await browser.signUp(email: "carol@c.example")
+            let id = try await browser.registerCompany("Charlie MSP")
+            let refused = try await browser.post("/c/\(id)/eula", [("accept", "yes"), ("version", "2026-11")], csrf: false)
+            #expect(refused.status == .forbidden)
+            let forged = try await browser.post("/c/\(id)/eula", [("_csrf", "forged-token-value-forged-token-value-12345"), ("accept", "yes"), ("version", "2026-11")], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(try await store.eulaAcceptances(tenant: Tenant.ID(id)).isEmpty)
+            // Signing up needs the visitor's token too.
+            let stranger = Browser(client)
+            #expect(try await stranger.post("/signup", [("email", "x@y.example"), ("password", "long enough password")], csrf: false).status == .forbidden)
+            #expect(try await store.user(email: "x@y.example") == nil)
+        }
+    }
+
+    @Test("signing in issues a new session token: a planted one is never adopted")
+    func sessionFixation() async throws {
+        try await withWebApp { client, _, _ in
+            let owner = Browser(client)
+            try await owner.signUp(email: "dave@d.example")
+            let victim = Browser(client)
+            victim.cookies["insight_session"] = "planted-by-attacker"
+            try await victim.get("/login")
+            let signedIn = try await victim.post("/login", [("email", "dave@d.example"), ("password", "correct horse battery staple")])
+            #expect(signedIn.status == .seeOther)
+            let issued = try #require(victim.cookies["insight_session"])
+            #expect(issued != "planted-by-attacker" && issued.count == 43)
+            let attacker = Browser(client)
+            attacker.cookies["insight_session"] = "planted-by-attacker"
+            #expect(try await attacker.get("/companies").location == "/login")
+            let cookie = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("insight_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+            // Signing out ends the session on the server.
+            try await victim.get("/companies")
+            try await victim.post("/logout")
+            victim.cookies["insight_session"] = issued
+            #expect(try await victim.get("/companies").location == "/login")
+        }
+    }
+
+    @Test("after five wrong passwords the address is locked out, even with the right one")
+    func loginThrottling() async throws {
+        try await withWebApp { client, _, log in
+            let owner = Browser(client)
+            try await owner.signUp(email: "erin@e.example")
+            let guesser = Browser(client)
+            try await guesser.get("/login")
+            for _ in 0..<5 {
+                #expect(try await guesser.post("/login", [("email", "erin@e.example"), ("password", "wrong password 123")]).status == .unauthorized)
+            }
+            let locked = try await guesser.post("/login", [("email", "ERIN@e.example"), ("password", "correct horse battery staple")])
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.body.contains("Too many failed sign-ins"))
+            #expect(log.text.contains("sign-in throttled"))
+            // Another address is not affected.
+            let other = Browser(client)
+            try await other.signUp(email: "frank@f.example")
+            try await other.get("/login")
+            #expect(try await other.post("/login", [("email", "frank@f.example"), ("password", "correct horse battery staple")]).status == .seeOther)
+        }
+    }
+
+    @Test("names from users and PSAs are escaped: a company named <script> stays text")
+    func htmlEscaping() async throws {
+        try await withWebApp { client, _, _ in
+            let browser = Browser(client)
+            try await browser.signUp(email: "gina@g.example")
+            let id = try await browser.registerCompany("<script>alert('x')</script> & Co")
+            let page = try await browser.get("/c/\(id)/eula")
+            #expect(!page.body.contains("<script>alert"))
+            #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+        }
+    }
+
+    @Test("credentials are write-only, sealed per company, and survive a key rotation")
+    func credentialsVault() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insight-vault-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = try AppConfiguration.resolve(
+            environment: [:], databaseURL: directory.appendingPathComponent("db.sqlite").path, dataDirectory: directory.path)
+        let logger = LogRecorder().logger
+        let vault = try Insight.vault(configuration)
+        let secret = "cw-private-\(UUID().uuidString)"
+        let credentials = PSACredentials.connectWise(
+            ConnectWiseCredentials(siteURL: "https://na.myconnectwise.net", companyID: "acme", clientID: "c", publicKey: "pub", privateKey: Secret(secret)))
+        try await Insight.withStore(configuration, logger: logger) { store in
+            try await store.migrate(now: .now)
+            try await store.save(try credentials.sealed(for: "tenant-1", by: "owner@x.example", vault: vault, at: .now))
+        }
+        #expect(try await Insight.rotateVaultKey(configuration, logger: logger) == 1)
+        let rotated = try Insight.vault(configuration)
+        #expect(rotated.currentKeyID != vault.currentKeyID)
+        try await Insight.withStore(configuration, logger: logger) { store in
+            let sealed = try #require(try await store.credentials(tenant: "tenant-1"))
+            #expect(sealed.keyID == rotated.currentKeyID)
+            guard case .connectWise(let opened) = try PSACredentials.open(sealed, vault: rotated) else { Issue.record("wrong PSA"); return }
+            #expect(opened.privateKey.reveal() == secret)
+            // The old key is retired; a value sealed for one company does not open for another.
+            #expect(throws: VaultError.self) { try PSACredentials.open(sealed, vault: vault) }
+            var moved = sealed
+            moved.tenant = "tenant-2"
+            #expect(throws: VaultError.cannotOpen) { try PSACredentials.open(moved, vault: rotated) }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InsightApp
+import InsightConnectors
+import InsightCore
+import InsightStore
+import InsightTestSupport
+import InsightVault
+import InsightWeb
+import Logging
+import MSPModel
+import NIOCore
+import Synchronization
+import Testing
+
+/// Every log line the app wrote, with its metadata, to grep for secrets.
+final class LogRecorder: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        Logger(label: "psa-insight.web.test") { _ in RecordingHandler(recorder: self) }
+    }
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    struct RecordingHandler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            recorder.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+        }
+    }
+}
+
+/// A browser for the tests: keeps cookies, reads each page's CSRF token, posts forms.
+final class Browser: @unchecked Sendable {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+    var csrf = ""
+    /// Every body this browser received, to grep for secrets.
+    var bodies: [String] = []
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    struct Page {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: String
+        var location: String? { headers[.location] }
+    }
+
+    @discardableResult
+    func get(_ path: String, headers extra: HTTPFields = [:]) async throws -> Page {
+        try await send(path, method: .get, headers: extra, body: nil)
+    }
+
+    /// Posts `fields` with this browser's CSRF token (unless `csrf` is false).
+    @discardableResult
+    func post(_ path: String, _ fields: [(String, String)] = [], csrf withToken: Bool = true) async throws -> Page {
+        let all = (withToken ? [("_csrf", csrf)] : []) + fields
+        let body = all.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+        return try await send(path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+    }
+
+    private func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    private func send(_ path: String, method: HTTPRequest.Method, headers extra: HTTPFields, body: ByteBuffer?) async throws -> Page {
+        var headers = extra
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        for field in response.headers[values: .setCookie] {
+            let pair = field.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[1].isEmpty || field.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+        let text = String(buffer: response.body)
+        bodies.append(text)
+        if let range = text.range(of: "name=\"_csrf\" value=\"") {
+            csrf = String(text[range.upperBound...].prefix { $0 != "\"" })
+        }
+        return Page(status: response.status, headers: response.headers, body: text)
+    }
+
+    /// Follows a redirect chain from `page`.
+    func follow(_ page: Page) async throws -> Page {
+        var page = page
+        while page.status == .seeOther, let location = page.location { page = try await get(location) }
+        return page
+    }
+
+    @discardableResult
+    func signUp(email: String, password: String = "correct horse battery staple") async throws -> Page {
+        try await get("/signup")
+        return try await post("/signup", [("email", email), ("password", password)])
+    }
+
+    /// Registers a company and returns its id (from the redirect to its licence page).
+    func registerCompany(_ name: String, psa: String = "connectwise", timeZone: String = "America/Chicago") async throws -> String {
+        try await get("/onboarding/company")
+        let page = try await post("/onboarding/company", [("name", name), ("psa", psa), ("currency", "USD"), ("timezone", timeZone), ("fiscal", "1")])
+        #expect(page.status == .seeOther)
+        let location = try #require(page.location)
+        return String(location.dropFirst("/c/".count).prefix { $0 != "/" })
+    }
+}
+
+/// Runs `body` with the web app live on 127.0.0.1 over a fresh store, and the log it writes.
+func withWebApp(
+    database: TestDatabase = .sqlite, _ body: @escaping @Sendable (any TestClientProtocol, Store, LogRecorder) async throws -> Void
+) async throws {
+    try await database.withFreshStore { store in
+        let recorder = LogRecorder()
+        let vault = try CredentialVault(ring: .generate())
+        var settings = WebSettings(connectWiseClientID: "test-client")
+        settings.bcryptCost = 4
+        let syncs = SyncCoordinator(store: store, vault: vault, worker: "web-test", logger: recorder.logger)
+        let app = WebApp(store: store, vault: vault, settings: settings, syncs: syncs, logger: recorder.logger)
+        try await app.application(port: 0).test(.live) { client in
+            try await body(client, store, recorder)
+        }
+    }
+}
