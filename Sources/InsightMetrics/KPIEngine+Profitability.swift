@@ -17,8 +17,9 @@ extension KPIEngine {
         let labor = try await laborCost(groupedBy: "agreement_id", from: first, to: last)
         let additions = try await additionCosts(from: first, to: last)
         let rows = try await query("""
-            SELECT source_id, name, company_id, billing_model FROM agreements
-            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL ORDER BY source_id
+            SELECT a.source_id, a.name, a.company_id, a.billing_model, c.name AS company_name FROM agreements a
+            LEFT JOIN companies c ON c.tenant_id = a.tenant_id AND c.source = a.source AND c.source_id = a.company_id
+            WHERE a.tenant_id = \(bind: tenant) AND a.deleted_at_ms IS NULL ORDER BY a.source_id
             """)
         return try rows.map { row in
             let id = try row.decode(column: "source_id", as: String.self)
@@ -31,7 +32,8 @@ extension KPIEngine {
             let profit = income - work - lines
             return AgreementProfit(
                 id: ID(id), name: try row.decode(column: "name", as: String.self),
-                companyID: ID(try row.decode(column: "company_id", as: String.self)), billingModel: model, revenue: income,
+                companyID: ID(try row.decode(column: "company_id", as: String.self)),
+                companyName: try row.decode(column: "company_name", as: String?.self) ?? "", billingModel: model, revenue: income,
                 laborHours: labor[id]?.hours ?? .zero, laborCost: work, additionCost: lines, profit: profit,
                 margin: income.isZero ? nil : profit.amount / income.amount)
         }

@@ -56,6 +56,8 @@ public struct AgreementProfit: Sendable, Codable, Equatable {
     public var id: ID<Agreement>
     public var name: String
     public var companyID: ID<Company>
+    /// The client's name ("" when the company is not stored).
+    public var companyName: String
     public var billingModel: Agreement.BillingModel
     /// Σ subtotals of invoices naming the agreement.
     public var revenue: Money

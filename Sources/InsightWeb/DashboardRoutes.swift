@@ -151,12 +151,24 @@ extension WebApp {
         }
     }
 
-    private func monthName(_ month: YearMonth) -> String {
-        "\(Calendar(identifier: .gregorian).monthSymbols[month.month - 1]) \(month.year)"
-    }
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+
+    private func monthName(_ month: YearMonth) -> String { "\(Self.monthNames[month.month - 1]) \(month.year)" }
 
     private func shortMonth(_ month: YearMonth) -> String {
-        "\(Calendar(identifier: .gregorian).shortMonthSymbols[month.month - 1]) \(month.year % 100)"
+        "\(Self.monthNames[month.month - 1].prefix(3)) \(String(format: "%02d", month.year % 100))"
+    }
+
+    static func billingName(_ model: Agreement.BillingModel) -> String {
+        switch model {
+        case .fixedFee: "Managed (fixed fee)"
+        case .blockHours: "Block hours"
+        case .timeAndMaterials: "Time and materials"
+        case .licenseResale: "Licence resale"
+        case .project: "Project"
+        }
     }
 
     // MARK: Agreements and clients
@@ -169,9 +181,9 @@ extension WebApp {
         if csv {
             return CSV.response(
                 filename: "agreements-\(first)-\(last).csv",
-                header: ["agreement_id", "agreement", "client_id", "billing_model", "revenue", "labor_hours", "labor_cost", "addition_cost", "profit", "margin", "currency"],
+                header: ["agreement_id", "agreement", "client_id", "client", "billing_model", "revenue", "labor_hours", "labor_cost", "addition_cost", "profit", "margin", "currency"],
                 rows: rows.map { row in
-                    [row.id.rawValue, row.name, row.companyID.rawValue, row.billingModel.rawValue, "\(row.revenue.amount)",
+                    [row.id.rawValue, row.name, row.companyID.rawValue, row.companyName, row.billingModel.rawValue, "\(row.revenue.amount)",
                      "\(row.laborHours.value)", "\(row.laborCost.amount)", "\(row.additionCost.amount)", "\(row.profit.amount)",
                      row.margin.map { "\($0)" } ?? "", row.revenue.currency.rawValue]
                 })
@@ -180,7 +192,7 @@ extension WebApp {
         let body: [HTML] = rows.map { row in
             let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
             return """
-                <tr><td>\(row.name)</td><td>\(row.billingModel.rawValue)</td><td class="num">\(Format.money(row.revenue))</td>\
+                <tr><td>\(row.companyName)</td><td>\(row.name)</td><td>\(Self.billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\
                 <td class="num">\(Format.number(row.laborHours.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
                 <td class="num">\(Format.money(row.additionCost))</td><td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td>\
                 <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td></tr>
@@ -191,7 +203,7 @@ extension WebApp {
             <h1>Agreement profitability, \(first.description) to \(last.description)</h1>
             \(monthPicker("/c/\(id)/agreements", month: last, months: months))
             <p><a href="/c/\(id)/agreements.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · least profitable first</p>
-            <table><thead><tr><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th><th class="num">Labor cost</th>\
+            <table><thead><tr><th>Client</th><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th><th class="num">Labor cost</th>\
             <th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th><th class="num">Effective rate</th></tr></thead><tbody>\(body)</tbody></table>
             """).response(from: request, context: context)
     }

@@ -79,7 +79,7 @@ extension WebApp {
         let user = try context.requireUser()
         let zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Europe/London", "Europe/Berlin", "Australia/Sydney"]
         let zoneOptions: [HTML] = zones.map { "<option>\($0)</option>" }
-        let months: [HTML] = Calendar(identifier: .gregorian).monthSymbols.enumerated().map { "<option value=\"\($0.offset + 1)\">\($0.element)</option>" }
+        let months: [HTML] = Self.monthNames.enumerated().map { "<option value=\"\($0.offset + 1)\">\($0.element)</option>" }
         let currencies: [HTML] = ["USD", "CAD", "GBP", "EUR", "AUD"].map { "<option>\($0)</option>" }
         return Layout.page(title: "Register your company", user: user, csrf: context.csrfToken, """
             <section class="narrow">\(stepsBar(current: .company))<div class="card"><h1>Register your company</h1>

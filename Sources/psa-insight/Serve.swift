@@ -48,7 +48,7 @@ struct Serve: AsyncParsableCommand {
             try await Insight.withStore(configuration, logger: logger) { store in
                 try await store.migrate(now: .now)
                 try await Insight.serve(store: store, vault: vault, options: settings, logger: logger) { port in
-                    print("PSA Insight is serving http://\(settings.host):\(port)")
+                    FileHandle.standardOutput.write(Data("PSA Insight is serving http://\(settings.host):\(port)\n".utf8))
                 }
             }
         }
@@ -89,13 +89,14 @@ struct Demo: AsyncParsableCommand {
                     store: store, vault: vault, business: GeneratorSettings(size: size, seed: seed), options: settings, logger: logger,
                     onEvent: printer.handle
                 ) { login in
-                    print("""
+                    FileHandle.standardOutput.write(Data("""
 
                         PSA Insight demo is ready: \(login.url)
                           email:    \(login.email)
                           password: \(login.password)
                         Press Ctrl-C to stop.
-                        """)
+
+                        """.utf8))
                 }
             }
         }
