@@ -107,6 +107,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +141,7 @@ let package = Package(
             name: "insight-bench",
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseAPI", "ConnectWiseSimulator", "InsightConnectors",
-                "InsightMetrics", "InsightSync",
+                "InsightMetrics", "InsightSync", "InsightWeb", "InsightVault",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -72,12 +72,16 @@ extension WebApp {
             }
         }
         let month = try month(request, tenant)
-        let engine = KPIEngine(store: store, tenant: tenant)
-        let trend = try await engine.trend(from: month.advanced(by: -11), to: month)
-        let margins = try await engine.clientProfits(from: month.advanced(by: -1), to: month)
-        let currentMargin = try await engine.clientProfits(from: month, to: month)
-        let ageing = try await engine.receivablesAgeing(on: month.lastDay)
-        let findings = try await engine.dataHealth().filter { $0.count > 0 }
+        let data = try await cache.value(tenant: tenant.id, key: "home|\(month)") { [store] in
+            let engine = KPIEngine(store: store, tenant: tenant)
+            return HomeData(
+                trend: try await engine.trend(from: month.advanced(by: -11), to: month),
+                grossMargin: Self.grossMargin(try await engine.clientProfits(from: month, to: month)),
+                previousGrossMargin: Self.grossMargin(try await engine.clientProfits(from: month.advanced(by: -1), to: month.advanced(by: -1))),
+                ageing: try await engine.receivablesAgeing(on: month.lastDay),
+                findings: try await engine.dataHealth().filter { $0.count > 0 })
+        }
+        let (trend, ageing, findings) = (data.trend, data.ageing, data.findings)
         let current = trend[trend.count - 1], previous = trend[trend.count - 2]
 
         func definition(_ id: String) -> KPIDefinition? { KPICatalogue.scorecard.first { $0.id == id } }
@@ -88,9 +92,7 @@ extension WebApp {
             tiles.append(tile(kpi.name, value: kpi.value(in: current), previous: kpi.value(in: previous), unit: kpi.unit,
                               currency: tenant.baseCurrency, higherIsBetter: kpi.higherIsBetter, spark: series, id: id))
         }
-        let grossMargin = Self.grossMargin(currentMargin)
-        let previousMargin = Self.grossMargin(margins.isEmpty ? [] : try await engine.clientProfits(from: month.advanced(by: -1), to: month.advanced(by: -1)))
-        tiles.insert(tile("Gross margin", value: grossMargin, previous: previousMargin, unit: .ratio, currency: tenant.baseCurrency,
+        tiles.insert(tile("Gross margin", value: data.grossMargin, previous: data.previousGrossMargin, unit: .ratio, currency: tenant.baseCurrency,
                           higherIsBetter: true, spark: [], id: "gross_margin"), at: 2)
         tiles.append(tile("AR over 60 days", value: ageing.over60.amount, previous: nil, unit: .money, currency: tenant.baseCurrency,
                           higherIsBetter: false, spark: [], id: "ar.over_60"))
@@ -108,6 +110,15 @@ extension WebApp {
             <section class="card">\(revenueChart)</section>
             <section><h2>Full scorecard</h2><table><thead><tr><th>KPI</th><th class="num">\(monthName(month))</th><th class="num">\(monthName(month.advanced(by: -1)))</th></tr></thead><tbody>\(scorecardRows)</tbody></table></section>
             """)
+    }
+
+    /// What the home page shows for one month, computed once per data version.
+    struct HomeData: Sendable {
+        var trend: [MonthScorecard]
+        var grossMargin: Decimal?
+        var previousGrossMargin: Decimal?
+        var ageing: ReceivablesAgeing
+        var findings: [HealthFinding]
     }
 
     /// Σ gross profit ÷ Σ revenue over clients (`gross_margin` in docs/kpis.md); `nil` without revenue.
@@ -176,8 +187,9 @@ extension WebApp {
     private func agreements(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
         let (first, last) = try range(request, tenant)
-        let rows = try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
-            .sorted { $0.profit.amount < $1.profit.amount }
+        let rows = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(last)") { [store] in
+            try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
+        }.sorted { $0.profit.amount < $1.profit.amount }
         if csv {
             return CSV.response(
                 filename: "agreements-\(first)-\(last).csv",
@@ -211,8 +223,9 @@ extension WebApp {
     private func clients(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
         let (first, last) = try range(request, tenant)
-        let rows = try await KPIEngine(store: store, tenant: tenant).clientProfits(from: first, to: last)
-            .sorted { $0.revenue.amount > $1.revenue.amount }
+        let rows = try await cache.value(tenant: tenant.id, key: "clients|\(first)|\(last)") { [store] in
+            try await KPIEngine(store: store, tenant: tenant).clientProfits(from: first, to: last)
+        }.sorted { $0.revenue.amount > $1.revenue.amount }
         if csv {
             return CSV.response(
                 filename: "clients-\(first)-\(last).csv",

@@ -37,6 +37,7 @@ public struct WebApp: Sendable {
     let settings: WebSettings
     let syncs: SyncCoordinator
     let logger: Logger
+    let cache: DashboardCache
 
     public init(store: Store, vault: CredentialVault, settings: WebSettings, syncs: SyncCoordinator, logger: Logger) {
         self.store = store
@@ -44,6 +45,7 @@ public struct WebApp: Sendable {
         self.settings = settings
         self.syncs = syncs
         self.logger = logger
+        self.cache = DashboardCache(store: store)
     }
 
     /// Every route, behind the security-header, error-page and session middleware.

@@ -12,7 +12,7 @@ struct InsightBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight-bench",
         abstract: "PSA Insight benchmarks (run with `swift run -c release insight-bench …`).",
-        subcommands: [StoreUpsert.self, ConnectWiseRead.self, SyncBench.self, KPIBench.self]
+        subcommands: [StoreUpsert.self, ConnectWiseRead.self, SyncBench.self, KPIBench.self, WebBench.self]
     )
 }
 
@@ -118,4 +118,22 @@ func syntheticTimeEntry(_ index: Int) -> TimeEntry {
         endAt: start.adding(minutes: Int64(minutes)), enteredAt: start.adding(minutes: Int64(minutes + 5)),
         actualHours: quarterHours[minutes / 15], billedHours: quarterHours[minutes / 15],
         hourlyRate: rates[index % 4], hourlyCost: cost)
+}
+
+/// Stores every record of `snapshot` for `tenant`, time entries in batches of 20,000.
+func load(_ snapshot: MSPSnapshot, into store: Store, tenant: Tenant.ID) async throws {
+    let at = snapshot.asOf
+    try await store.upsert(tenant: tenant, snapshot.companies, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.configurations, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.members, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.workTypes, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.agreements, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.additions, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.invoices, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.productLines, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.tickets, syncedAt: at)
+    try await store.upsert(tenant: tenant, snapshot.opportunities, syncedAt: at)
+    for start in stride(from: 0, to: snapshot.timeEntries.count, by: 20_000) {
+        try await store.upsert(tenant: tenant, Array(snapshot.timeEntries[start..<min(start + 20_000, snapshot.timeEntries.count)]), syncedAt: at)
+    }
 }

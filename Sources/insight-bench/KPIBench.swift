@@ -35,21 +35,7 @@ struct KPIBench: AsyncParsableCommand {
             try await store.save(tenant)
             let clock = ContinuousClock()
             let loadStart = clock.now
-            let at = snapshot.asOf
-            try await store.upsert(tenant: tenant.id, snapshot.companies, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.configurations, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.members, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.workTypes, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.agreements, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.additions, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.invoices, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.productLines, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.tickets, syncedAt: at)
-            try await store.upsert(tenant: tenant.id, snapshot.opportunities, syncedAt: at)
-            for start in stride(from: 0, to: snapshot.timeEntries.count, by: 20_000) {
-                try await store.upsert(
-                    tenant: tenant.id, Array(snapshot.timeEntries[start..<min(start + 20_000, snapshot.timeEntries.count)]), syncedAt: at)
-            }
+            try await load(snapshot, into: store, tenant: tenant.id)
             let loaded = clock.now - loadStart
             let engine = KPIEngine(store: store, tenant: tenant)
             let months = snapshot.reportedMonths

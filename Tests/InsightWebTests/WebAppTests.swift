@@ -73,6 +73,20 @@ struct WebAppEndToEndTests {
                 let mrrTile = try #require(home.body.range(of: "data-kpi=\"mrr\"").map { String(home.body[$0.upperBound...].prefix(400)) })
                 #expect(mrrTile.contains(formatMoney(card.mrr.amount)))
 
+                // The page's numbers follow the data: a new invoice stored by a sync shows at once.
+                var invoice = try #require(try await store.all(tenant: tenant.id, Invoice.self, source: .connectwise).first { $0.date.yearMonth == month })
+                invoice.id = "web-test-extra"
+                invoice.subtotal = Money(1234.5, .usd)
+                try await store.upsert(tenant: tenant.id, [invoice], syncedAt: .now)
+                try await store.record(SyncRunEntry(
+                    runID: "web-test", tenant: tenant.id, source: .connectwise, stream: "finance/invoices", kind: .incremental, worker: "t",
+                    startedAt: .now, finishedAt: .now, records: 1, status: .succeeded))
+                let after = try await engine.scorecard(month)
+                #expect(after.revenue.amount == card.revenue.amount + Decimal(string: "1234.5")!)
+                let refreshed = try await browser.get("/c/\(id)/?month=\(month)")
+                let newTile = try #require(refreshed.body.range(of: "data-kpi=\"revenue\"").map { String(refreshed.body[$0.upperBound...].prefix(400)) })
+                #expect(newTile.contains(formatMoney(after.revenue.amount)), "\(newTile)")
+
                 // Agreements page and its CSV carry the engine's rows.
                 let profits = try await engine.agreementProfits(from: month.advanced(by: -11), to: month)
                 let csv = try await browser.get("/c/\(id)/agreements.csv?month=\(month)&months=12")
@@ -96,7 +110,7 @@ struct WebAppEndToEndTests {
                 #expect(api.status == .ok)
                 struct Card: Decodable { struct KPI: Decodable { var id: String; var value: String? }; var kpis: [KPI] }
                 let decoded = try JSONDecoder().decode(Card.self, from: Data(api.body.utf8))
-                #expect(decoded.kpis.first { $0.id == "revenue" }?.value.flatMap { Decimal(string: $0) } == card.revenue.amount)
+                #expect(decoded.kpis.first { $0.id == "revenue" }?.value.flatMap { Decimal(string: $0) } == after.revenue.amount)
                 #expect(try await browser.get("/api/v1/companies/\(id)/scorecard").status == .unauthorized)
                 #expect(try await browser.get("/openapi.json").body.contains("\"openapi\":\"3.1.0\""))
 
