@@ -143,6 +143,7 @@ let package = Package(
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseAPI", "ConnectWiseSimulator", "InsightConnectors",
                 "InsightMetrics", "InsightSync", "InsightWeb", "InsightVault",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,8 @@ actor DashboardCache {
     private let store: Store
     private let capacity: Int
     private var entries: [String: Entry] = [:]
+    /// Computations under way, so that a burst of requests for the same page computes it once.
+    private var inFlight: [String: (version: String, task: Task<any Sendable, any Error>)] = [:]
 
     init(store: Store, capacity: Int = 512) {
         self.store = store
@@ -20,11 +22,16 @@ actor DashboardCache {
     }
 
     /// The value for `key` computed by `compute` against the company's current data version.
-    func value<T: Sendable>(tenant: Tenant.ID, key: String, _ compute: @Sendable () async throws -> T) async throws -> T {
+    func value<T: Sendable>(tenant: Tenant.ID, key: String, _ compute: @escaping @Sendable () async throws -> T) async throws -> T {
         let version = try await dataVersion(tenant)
         let fullKey = "\(tenant.rawValue)|\(key)"
         if let entry = entries[fullKey], entry.version == version, let value = entry.value as? T { return value }
-        let value = try await compute()
+        if let running = inFlight[fullKey], running.version == version, let value = try await running.task.value as? T { return value }
+        let task = Task<any Sendable, any Error> { try await compute() }
+        inFlight[fullKey] = (version, task)
+        defer { if inFlight[fullKey]?.version == version { inFlight[fullKey] = nil } }
+        let computed = try await task.value
+        guard let value = computed as? T else { return try await compute() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[fullKey] = Entry(version: version, value: value)
         return value

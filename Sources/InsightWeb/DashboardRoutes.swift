@@ -187,9 +187,13 @@ extension WebApp {
     private func agreements(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
         let (first, last) = try range(request, tenant)
-        let rows = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(last)") { [store] in
-            try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
-        }.sorted { $0.profit.amount < $1.profit.amount }
+        // The rows and their rendered table are computed once per data version: they are the same for every user.
+        let view = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(last)") { [store] in
+            let rows = try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
+                .sorted { $0.profit.amount < $1.profit.amount }
+            return (rows: rows, body: HTML(trusted: rows.map(Self.agreementRow).map(\.markup).joined()))
+        }
+        let (rows, body) = (view.rows, view.body)
         if csv {
             return CSV.response(
                 filename: "agreements-\(first)-\(last).csv",
@@ -201,15 +205,6 @@ extension WebApp {
                 })
         }
         let id = tenant.id.rawValue
-        let body: [HTML] = rows.map { row in
-            let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
-            return """
-                <tr><td>\(row.companyName)</td><td>\(row.name)</td><td>\(Self.billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\
-                <td class="num">\(Format.number(row.laborHours.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
-                <td class="num">\(Format.money(row.additionCost))</td><td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td>\
-                <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td></tr>
-                """
-        }
         let months = first.distance(to: last) + 1
         return try Layout.page(title: "Agreements", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "agreements"), """
             <h1>Agreement profitability, \(first.description) to \(last.description)</h1>
@@ -218,6 +213,16 @@ extension WebApp {
             <table><thead><tr><th>Client</th><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th><th class="num">Labor cost</th>\
             <th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th><th class="num">Effective rate</th></tr></thead><tbody>\(body)</tbody></table>
             """).response(from: request, context: context)
+    }
+
+    private static func agreementRow(_ row: AgreementProfit) -> HTML {
+        let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
+        return """
+            <tr><td>\(row.companyName)</td><td>\(row.name)</td><td>\(billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\
+            <td class="num">\(Format.number(row.laborHours.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
+            <td class="num">\(Format.money(row.additionCost))</td><td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td>\
+            <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td></tr>
+            """
     }
 
     private func clients(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {

@@ -29,6 +29,9 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, ResponseGenerato
 
     /// `&`, `<`, `>`, `"` and `'` as entities.
     public static func escape(_ text: String) -> String {
+        // Most text has nothing to escape: check the bytes first.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") })
+        else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {
