@@ -16,6 +16,7 @@ extension Migration {
         Migration(id: "0002_sync_state", apply: createSyncState),
         Migration(id: "0003_kpi_rollups", apply: createKPIRollups),
         Migration(id: "0004_accounts", apply: createAccounts),
+        Migration(id: "0005_invitations", apply: createInvitations),
     ]
 }
 
@@ -358,4 +359,17 @@ private func createRecordTable(
         .column("at_ms", type: .bigint, .notNull)
         .run()
     try await db.create(index: "login_failures_by_email").on("login_failures").column("email").column("at_ms").run()
+}
+
+/// Invitations to a company: a link (stored as its digest) that gives whoever opens it, signed in, a role.
+@Sendable private func createInvitations(_ db: any SQLDatabase) async throws {
+    try await db.create(table: "invitations")
+        .column("token_hash", type: .text, .primaryKey(autoIncrement: false), .notNull)
+        .column("tenant_id", type: .text, .notNull)
+        .column("role", type: .text, .notNull)
+        .column("created_by", type: .text, .notNull)
+        .column("created_at_ms", type: .bigint, .notNull)
+        .column("expires_at_ms", type: .bigint, .notNull)
+        .column("accepted_by", type: .text)
+        .run()
 }

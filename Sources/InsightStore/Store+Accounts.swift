@@ -315,3 +315,64 @@ extension Store {
         }
     }
 }
+
+// MARK: - Invitations
+
+extension Store {
+    /// Records an invitation to `tenant` with `role`, by the digest of its link's token.
+    public func saveInvitation(hash: String, tenant: Tenant.ID, role: CompanyRole, createdBy: String, at now: Timestamp, expiresAt: Timestamp) async throws {
+        try await provider.withSession { db in
+            try await db.insert(into: "invitations").columns("token_hash", "tenant_id", "role", "created_by", "created_at_ms", "expires_at_ms")
+                .values(SQLBind(hash), SQLBind(tenant.rawValue), SQLBind(role.rawValue), SQLBind(createdBy), SQLBind(now.rawValue), SQLBind(expiresAt.rawValue))
+                .run()
+        }
+    }
+
+    /// The company and role of an unexpired, unused invitation, or `nil`.
+    public func invitation(hash: String, at now: Timestamp) async throws -> (tenant: Tenant.ID, role: CompanyRole)? {
+        try await provider.withSession { db in
+            guard let row = try await db.select().column("tenant_id").column("role").from("invitations").where("token_hash", .equal, hash)
+                .where("expires_at_ms", .greaterThan, now.rawValue).where("accepted_by", .is, SQLLiteral.null).first()
+            else { return nil }
+            let reader = RowReader(row: row, table: "invitations")
+            return (try reader.id("tenant_id"), try reader.enumeration("role"))
+        }
+    }
+
+    /// Uses an invitation for `user`: the user gets the role (never a lower one than they had), once.
+    /// - Returns: `false` when the invitation was already used or has expired.
+    public func accept(invitationHash hash: String, by user: UserAccount.ID, at now: Timestamp) async throws -> Bool {
+        try await provider.withTransaction { db in
+            guard let row = try await db.update("invitations").set("accepted_by", to: SQLBind(user.rawValue))
+                .where("token_hash", .equal, hash).where("expires_at_ms", .greaterThan, now.rawValue)
+                .where("accepted_by", .is, SQLLiteral.null).returning("tenant_id", "role").first()
+            else { return false }
+            let reader = RowReader(row: row, table: "invitations")
+            let tenant: Tenant.ID = try reader.id("tenant_id")
+            let role: CompanyRole = try reader.enumeration("role")
+            let existing = try await db.select().column("role").from("memberships")
+                .where("tenant_id", .equal, tenant.rawValue).where("user_id", .equal, user.rawValue).first()
+                .map { try RowReader(row: $0, table: "memberships").enumeration("role") as CompanyRole }
+            guard existing.map({ $0 < role }) ?? true else { return true }
+            try await db.insert(into: "memberships").columns("tenant_id", "user_id", "role", "created_at_ms")
+                .values(SQLBind(tenant.rawValue), SQLBind(user.rawValue), SQLBind(role.rawValue), SQLBind(now.rawValue))
+                .onConflict(with: ["tenant_id", "user_id"]) { $0.set(excludedValueOf: "role") }
+                .run()
+            return true
+        }
+    }
+
+    /// The members of `tenant` with their roles, by email.
+    public func members(of tenant: Tenant.ID) async throws -> [(email: String, role: CompanyRole)] {
+        try await provider.withSession { db in
+            try await db.select().column(SQLColumn("email", table: "users")).column(SQLColumn("role", table: "memberships"))
+                .from("memberships").join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("user_id", table: "memberships"))
+                .where(SQLColumn("tenant_id", table: "memberships"), .equal, SQLBind(tenant.rawValue))
+                .orderBy(SQLColumn("email", table: "users")).all()
+                .map { row in
+                    let reader = RowReader(row: row, table: "memberships")
+                    return (try reader.string("email"), try reader.enumeration("role"))
+                }
+        }
+    }
+}

@@ -31,6 +31,25 @@ extension WebApp {
             return Layout.page(title: "Email verified", user: context.user, csrf: context.csrfToken,
                 "<section class=\"narrow card\"><h1>Email verified</h1><p>Thank you. <a href=\"/\">Continue</a></p></section>")
         }
+        router.get("/invite/:token") { _, context -> HTML in
+            guard let token = context.parameters.get("token"), let invitation = try await store.invitation(hash: Tokens.digest(token), at: .now),
+                let tenant = try await store.tenant(invitation.tenant)
+            else { throw WebError.invalidField("This invitation link is not valid, was already used or has expired. Ask for a new one.") }
+            let action: HTML = context.user == nil
+                ? "<p><a class=\"button\" href=\"/login\">Sign in</a> or <a href=\"/signup\">create an account</a>, then open this link again.</p>"
+                : "<form method=\"post\" action=\"/invite/\(token)\">\(Layout.csrf(context.csrfToken))<button>Join \(tenant.name)</button></form>"
+            return Layout.page(title: "Invitation", user: context.user, csrf: context.csrfToken,
+                "<section class=\"narrow card\"><h1>Join \(tenant.name)</h1><p>You are invited as <strong>\(invitation.role.rawValue)</strong>.</p>\(action)</section>")
+        }
+        router.post("/invite/:token") { request, context -> Response in
+            let user = try context.requireUser()
+            _ = try await form(request, context)
+            guard let token = context.parameters.get("token"), let invitation = try await store.invitation(hash: Tokens.digest(token), at: .now),
+                try await store.accept(invitationHash: Tokens.digest(token), by: user.id, at: .now)
+            else { throw WebError.invalidField("This invitation link is not valid, was already used or has expired. Ask for a new one.") }
+            logger.info("invitation accepted", metadata: ["tenant": "\(invitation.tenant)", "user": "\(user.email)", "role": "\(invitation.role.rawValue)"])
+            throw WebRedirect(to: "/c/\(invitation.tenant.rawValue)/")
+        }
         router.get("/companies") { _, context -> HTML in
             let user = try context.requireUser()
             let companies = try await store.memberships(of: user.id)

@@ -19,6 +19,22 @@ extension WebApp {
         router.get("/c/:tenant/receivables") { request, context in try await receivables(request, context) }
         router.get("/c/:tenant/health") { _, context in try await health(context) }
         router.get("/c/:tenant/settings") { _, context in try await settingsPage(context) }
+        router.post("/c/:tenant/settings/invitations") { request, context -> HTML in
+            let (tenant, user, role) = try await company(context, requiring: .admin)
+            let fields = try await form(request, context)
+            guard let invited = fields["role"].flatMap(CompanyRole.init(rawValue:)), role.allows(invited) else {
+                throw WebError.invalidField("Choose a role no higher than your own (\(role.rawValue)).")
+            }
+            let token = Tokens.random()
+            try await store.saveInvitation(
+                hash: Tokens.digest(token), tenant: tenant.id, role: invited, createdBy: user.email, at: .now, expiresAt: .now.adding(seconds: 7 * 24 * 3_600))
+            let link = "\(settings.publicBaseURL)/invite/\(token)"
+            return Layout.page(title: "Invitation", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "settings"), """
+                <section class="narrow card"><h1>Invitation link</h1><p>Send this link to the person joining \(tenant.name) as <strong>\(invited.rawValue)</strong>.
+                It works once, for seven days, and is shown only now.</p><p><code>\(link)</code></p>
+                <p><a href="/c/\(tenant.id.rawValue)/settings">Back to settings</a></p></section>
+                """)
+        }
         router.post("/c/:tenant/settings/tokens") { request, context -> HTML in
             let (tenant, user, _) = try await company(context, requiring: .admin)
             let fields = try await form(request, context)
@@ -303,6 +319,12 @@ extension WebApp {
         }
         let credentials = try await store.credentials(tenant: tenant.id)
         let id = tenant.id.rawValue
+        let members: [HTML] = try await store.members(of: tenant.id).map { "<tr><td>\($0.email)</td><td>\($0.role.rawValue)</td></tr>" }
+        let roles: [HTML] = CompanyRole.allCases.filter { role.allows($0) }.sorted().map { "<option value=\"\($0.rawValue)\">\($0.rawValue)</option>" }
+        let invite: HTML = """
+            <form method="post" action="/c/\(id)/settings/invitations">\(Layout.csrf(context.csrfToken))<label>Invite someone as <select name="role">\(roles)</select></label> <button>Create invitation link</button></form>
+            <p class="hint">Viewers read dashboards and exports; admins also manage credentials, syncs, users and API tokens; owners can do everything.</p>
+            """
         return Layout.page(title: "Settings", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "settings"), """
             <h1>Settings</h1>
             <section class="card"><h2>Company</h2><table><tbody>
@@ -312,6 +334,8 @@ extension WebApp {
             <section class="card"><h2>PSA credentials</h2><p>\(credentials.map { "Set on \(Format.date($0.setAt)) by \($0.setBy)." } ?? "Not set.")
             <a href="/c/\(id)/settings/credentials">Replace, test or remove</a> · <a href="/c/\(id)/guide">Set-up guide</a></p></section>
             \(role.allows(.admin) ? HTML("<section class=\"card\"><h2>API tokens</h2><p>Read this company's scorecards as JSON (see <a href=\"/openapi.json\">/openapi.json</a>).</p><form method=\"post\" action=\"/c/\(id)/settings/tokens\">\(Layout.csrf(context.csrfToken))<label>Name <input type=\"text\" name=\"name\" required maxlength=\"80\"></label> <button>Create token</button></form></section>") : nil)
+            <section class="card"><h2>Users</h2><table><thead><tr><th>Email</th><th>Role</th></tr></thead><tbody>\(members)</tbody></table>
+            \(role.allows(.admin) ? invite : nil)</section>
             <section class="card"><h2>Licence acceptances</h2><table><thead><tr><th>Version</th><th>Accepted by</th><th>When</th><th>From</th></tr></thead><tbody>\(rows)</tbody></table></section>
             """)
     }

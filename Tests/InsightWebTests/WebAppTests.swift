@@ -278,3 +278,40 @@ struct WebSecurityTests {
         }
     }
 }
+
+@Suite("Web app users and roles")
+struct WebRolesTests {
+    @Test("an invitation link makes a viewer, once; a viewer reads but cannot change credentials, syncs or users")
+    func invitations() async throws {
+        try await withWebApp { client, store, _ in
+            let owner = Browser(client)
+            try await owner.signUp(email: "owner@h.example")
+            let id = try await owner.registerCompany("Hotel MSP")
+            try await owner.get("/c/\(id)/settings")
+            let created = try await owner.post("/c/\(id)/settings/invitations", [("role", "viewer")])
+            let link = try #require(created.body.range(of: "/invite/").map { String(created.body[$0.lowerBound...].prefix { $0 != "<" }) })
+
+            let viewer = Browser(client)
+            #expect(try await viewer.get(link).body.contains("then open this link again"))
+            try await viewer.signUp(email: "viewer@h.example")
+            #expect(try await viewer.get(link).body.contains("Join Hotel MSP"))
+            #expect(try await viewer.post(link).location == "/c/\(id)/")
+            #expect(try await store.members(of: Tenant.ID(id)).map(\.email) == ["owner@h.example", "viewer@h.example"])
+            // Used once.
+            let other = Browser(client)
+            try await other.signUp(email: "other@h.example")
+            #expect(try await other.get(link).status == .badRequest)
+            #expect(try await other.get("/c/\(id)/eula").status == .notFound)
+
+            // The viewer reads, but every change needs admin.
+            #expect(try await viewer.get("/c/\(id)/eula").status == .ok)
+            #expect(try await viewer.get("/c/\(id)/settings").status == .ok)
+            for path in ["/eula", "/settings/credentials", "/settings/credentials/remove", "/sync", "/settings/tokens", "/settings/invitations"] {
+                #expect(try await viewer.post("/c/\(id)\(path)", [("accept", "yes"), ("version", "2026-11"), ("role", "viewer"), ("name", "x")]).status == .forbidden, "POST \(path)")
+            }
+            #expect(try await store.eulaAcceptances(tenant: Tenant.ID(id)).isEmpty)
+            // The owner may invite another owner (an admin may invite up to admin).
+            #expect(try await owner.post("/c/\(id)/settings/invitations", [("role", "owner")]).status == .ok)
+        }
+    }
+}
