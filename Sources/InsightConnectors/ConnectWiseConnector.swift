@@ -217,8 +217,11 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> [Record]? {
             guard let url = next else { return nil }
+            // A body cut short in transit decodes as malformed JSON: the page is asked for again as often as a failed
+            // request would be, with the same backoff, before it is reported.
             var lastError: ConnectWiseDecodingError?
-            for _ in 0..<2 {
+            let attempts = Swift.max(1, pages.connector.retry.attempts)
+            for attempt in 1...attempts {
                 let response = try await pages.connector.send(url, entity: pages.entity)
                 do {
                     let records = try pages.decode(response.body)
@@ -226,6 +229,9 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
                     return records
                 } catch {
                     lastError = error
+                    if attempt < attempts {
+                        do { try await Task.sleep(for: pages.connector.delay(attempt)) } catch { throw ConnectorError.cancelled }
+                    }
                 }
             }
             // Invariant: the loop ran and failed at least once to get here.

@@ -18,6 +18,8 @@ extension WebApp {
         router.get("/c/:tenant/clients.csv") { request, context in try await clients(request, context, csv: true) }
         router.get("/c/:tenant/receivables") { request, context in try await receivables(request, context) }
         router.get("/c/:tenant/health") { _, context in try await health(context) }
+        router.get("/c/:tenant/revenue") { request, context in try await trendPage(request, context, page: .revenue) }
+        router.get("/c/:tenant/service") { request, context in try await trendPage(request, context, page: .service) }
         router.get("/c/:tenant/settings") { _, context in try await settingsPage(context) }
         router.post("/c/:tenant/settings/invitations") { request, context -> HTML in
             let (tenant, user, role) = try await company(context, requiring: .admin)
@@ -271,6 +273,59 @@ extension WebApp {
             <p><a href="/c/\(id)/clients.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · largest first</p>
             <table><thead><tr><th>Client</th><th class="num">Revenue</th><th class="num">Labor cost</th><th class="num">Addition cost</th>\
             <th class="num">Product cost</th><th class="num">Gross profit</th><th class="num">Margin</th></tr></thead><tbody>\(body)</tbody></table>
+            """).response(from: request, context: context)
+    }
+
+    // MARK: Revenue and service desk trends
+
+    enum TrendPage: String {
+        case revenue, service
+
+        var title: String { self == .revenue ? "Revenue and MRR" : "Service desk" }
+        var kpis: [String] {
+            switch self {
+            case .revenue:
+                ["revenue", "mrr", "arr", "recurring_share", "revenue.managedServices", "revenue.licenseResale", "revenue.blockTime",
+                 "revenue.timeAndMaterials", "revenue.projects", "revenue.products", "effective_hourly_rate"]
+            case .service:
+                ["tickets.opened", "tickets.reactive", "endpoints", "tickets_per_endpoint", "reactive_tickets_per_endpoint",
+                 "first_response.mean", "resolution.mean", "sla_compliance", "utilization"]
+            }
+        }
+        var chartKPI: String { self == .revenue ? "mrr" : "tickets.opened" }
+    }
+
+    /// A KPI-by-month table over the chosen months, with a chart of the page's lead KPI and a CSV export.
+    private func trendPage(_ request: Request, _ context: WebContext, page: TrendPage) async throws -> Response {
+        let (tenant, user, _) = try await company(context)
+        let (first, last) = try range(request, tenant)
+        let trend = try await cache.value(tenant: tenant.id, key: "trend|\(first)|\(last)") { [store] in
+            try await KPIEngine(store: store, tenant: tenant).trend(from: first, to: last)
+        }
+        let kpis = page.kpis.compactMap { id in KPICatalogue.scorecard.first { $0.id == id } }
+        if request.uri.queryParameters["format"] == "csv" {
+            return CSV.response(
+                filename: "\(page.rawValue)-\(first)-\(last).csv", header: ["kpi"] + trend.map(\.month.description),
+                rows: kpis.map { kpi in [kpi.id] + trend.map { kpi.value(in: $0).map { "\($0)" } ?? "" } })
+        }
+        let id = tenant.id.rawValue
+        let months = first.distance(to: last) + 1
+        let header: [HTML] = trend.map { "<th class=\"num\">\(shortMonth($0.month))</th>" }
+        let rows: [HTML] = kpis.map { kpi in
+            let cells: [HTML] = trend.map { "<td class=\"num\">\(value(kpi.value(in: $0), unit: kpi.unit, currency: tenant.baseCurrency))</td>" }
+            return "<tr><th>\(kpi.name.trimmingCharacters(in: .whitespaces))</th>\(cells)</tr>"
+        }
+        let lead = KPICatalogue.scorecard.first { $0.id == page.chartKPI }
+        let chart: HTML? = lead.map { kpi in
+            Chart.bars(trend.map { (shortMonth($0.month), kpi.value(in: $0) ?? 0) }, title: "\(kpi.name) by month") {
+                self.value($0, unit: kpi.unit, currency: tenant.baseCurrency)
+            }
+        }
+        return try Layout.page(title: page.title, user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: page.rawValue), """
+            <h1>\(page.title), \(first.description) to \(last.description)</h1>\(monthPicker("/c/\(id)/\(page.rawValue)", month: last, months: months))
+            <p><a href="/c/\(id)/\(page.rawValue)?month=\(last.description)&amp;months=\(months)&amp;format=csv">Download CSV</a></p>
+            <section class="card">\(chart)</section>
+            <div class="scroll"><table><thead><tr><th>KPI</th>\(header)</tr></thead><tbody>\(rows)</tbody></table></div>
             """).response(from: request, context: context)
     }
 

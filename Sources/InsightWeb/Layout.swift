@@ -10,7 +10,8 @@ enum Layout {
 
     static func page(title: String, user: UserAccount?, csrf: String = "", nav: Nav? = nil, flash: String? = nil, _ content: HTML) -> HTML {
         let links: [(String, String)] = [
-            ("", "Home"), ("agreements", "Agreements"), ("clients", "Clients"), ("receivables", "Receivables"),
+            ("", "Home"), ("revenue", "Revenue"), ("agreements", "Agreements"), ("clients", "Clients"), ("service", "Service desk"),
+            ("receivables", "Receivables"),
             ("health", "Data health"), ("sync", "Sync"), ("settings", "Settings"),
         ]
         let navigation: HTML? = nav.map { nav in
@@ -63,7 +64,7 @@ enum Layout {
         .tile .change{font-size:.85rem}.up{color:var(--good)}.down{color:var(--bad)}.flat{color:var(--muted)}
         table{border-collapse:collapse;width:100%;background:var(--card);font-size:.9rem}th,td{padding:.45rem .6rem;border-bottom:1px solid var(--line);text-align:left}
         th{color:var(--muted);font-weight:600;background:#fafbfc}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-        .neg{color:var(--bad)}form.inline{display:inline}button.link{background:none;color:inherit;text-decoration:underline;margin:0;padding:0 0 0 .5rem}form.stack label{display:block;margin:.8rem 0 .2rem;font-weight:600}
+        .neg{color:var(--bad)}.scroll{overflow-x:auto}form.inline{display:inline}button.link{background:none;color:inherit;text-decoration:underline;margin:0;padding:0 0 0 .5rem}form.stack label{display:block;margin:.8rem 0 .2rem;font-weight:600}
         input[type=text],input[type=email],input[type=password],input[type=url],select{width:100%;padding:.5rem;border:1px solid #b8c2cc;border-radius:6px;font:inherit}
         button,.button{display:inline-block;margin-top:1rem;padding:.55rem 1.1rem;border:0;border-radius:6px;background:var(--accent);color:#fff;font:inherit;cursor:pointer;text-decoration:none}
         button.secondary{background:#e9eef3;color:var(--ink)}.hint{color:var(--muted);font-size:.85rem}

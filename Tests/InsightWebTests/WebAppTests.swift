@@ -101,6 +101,10 @@ struct WebAppEndToEndTests {
                 #expect(try await browser.get("/c/\(id)/clients?month=\(month)").status == .ok)
                 #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").status == .ok)
                 #expect(try await browser.get("/c/\(id)/health").status == .ok)
+                let service = try await browser.get("/c/\(id)/service?month=\(month)&months=3&format=csv")
+                let opened = try #require(service.body.split(separator: "\r\n").first { $0.hasPrefix("tickets.opened,") })
+                #expect(opened.split(separator: ",").last.map(String.init) == "\(after.ticketsOpened)")
+                #expect(try await browser.get("/c/\(id)/revenue?month=\(month)").body.contains("Revenue and MRR"))
                 #expect(try await browser.get("/c/\(id)/settings").body.contains("owner@example.com"))
 
                 // The JSON API, with a token created in the settings, returns exact decimals.
@@ -151,7 +155,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/agreements", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
