@@ -65,7 +65,7 @@ extension Insight {
                     .runService()
             }
             if let minutes = options.syncEveryMinutes {
-                group.addTask { try await scheduleSyncs(store: store, syncs: syncs, every: minutes, logger: logger) }
+                group.addTask { try await scheduleSyncs(store: store, syncs: syncs, app: app, every: minutes, logger: logger) }
             }
             // The server ends on a signal; the scheduler then stops too.
             try await group.next()
@@ -76,12 +76,13 @@ extension Insight {
 
     /// Every `minutes`, syncs each company that has credentials, one after the other. Other processes doing the
     /// same share the work through the sync leases.
-    static func scheduleSyncs(store: Store, syncs: SyncCoordinator, every minutes: Int, logger: Logger) async throws {
+    static func scheduleSyncs(store: Store, syncs: SyncCoordinator, app: WebApp, every minutes: Int, logger: Logger) async throws {
         while !Task.isCancelled {
             for sealed in try await store.allCredentials() {
                 guard let tenant = try await store.tenant(sealed.tenant) else { continue }
                 logger.info("scheduled sync", metadata: ["tenant": "\(tenant.id)"])
                 await syncs.syncAndWait(tenant)
+                await app.warmDashboards(for: tenant)
             }
             try await Task.sleep(for: .seconds(60 * minutes))
         }

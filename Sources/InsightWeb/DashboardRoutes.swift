@@ -2,7 +2,7 @@ import Logging
 import Foundation
 import HTTPTypes
 import Hummingbird
-import InsightCore
+public import InsightCore
 import InsightMetrics
 import InsightStore
 import InsightVault
@@ -91,13 +91,7 @@ extension WebApp {
         }
         let month = try month(request, tenant)
         let data = try await cache.value(tenant: tenant.id, key: "home|\(month)") { [store] in
-            let engine = KPIEngine(store: store, tenant: tenant)
-            return HomeData(
-                trend: try await engine.trend(from: month.advanced(by: -11), to: month),
-                grossMargin: Self.grossMargin(try await engine.clientProfits(from: month, to: month)),
-                previousGrossMargin: Self.grossMargin(try await engine.clientProfits(from: month.advanced(by: -1), to: month.advanced(by: -1))),
-                ageing: try await engine.receivablesAgeing(on: month.lastDay),
-                findings: try await engine.dataHealth().filter { $0.count > 0 })
+            try await Self.homeData(store: store, tenant: tenant, month: month)
         }
         let (trend, ageing, findings) = (data.trend, data.ageing, data.findings)
         let current = trend[trend.count - 1], previous = trend[trend.count - 2]
@@ -128,6 +122,37 @@ extension WebApp {
             <section class="card">\(revenueChart)</section>
             <section><h2>Full scorecard</h2><table><thead><tr><th>KPI</th><th class="num">\(monthName(month))</th><th class="num">\(monthName(month.advanced(by: -1)))</th></tr></thead><tbody>\(scorecardRows)</tbody></table></section>
             """)
+    }
+
+    /// Computes the home page of the last complete month and the 12-month agreements page into the cache, so that
+    /// the first visit after a scheduled sync is as fast as the next ones.
+    public func warmDashboards(for tenant: Tenant) async {
+        let month = tenant.calendar.month(of: .now).advanced(by: -1)
+        let first = month.advanced(by: -11)
+        do {
+            _ = try await cache.value(tenant: tenant.id, key: "home|\(month)") { [store] in try await Self.homeData(store: store, tenant: tenant, month: month) }
+            _ = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(month)") { [store] in
+                try await Self.agreementsView(store: store, tenant: tenant, first: first, last: month)
+            }
+        } catch {
+            logger.warning("warming dashboards failed", metadata: ["tenant": "\(tenant.id)", "error": "\(type(of: error))"])
+        }
+    }
+
+    static func homeData(store: Store, tenant: Tenant, month: YearMonth) async throws -> HomeData {
+        let engine = KPIEngine(store: store, tenant: tenant)
+        return HomeData(
+            trend: try await engine.trend(from: month.advanced(by: -11), to: month),
+            grossMargin: grossMargin(try await engine.clientProfits(from: month, to: month)),
+            previousGrossMargin: grossMargin(try await engine.clientProfits(from: month.advanced(by: -1), to: month.advanced(by: -1))),
+            ageing: try await engine.receivablesAgeing(on: month.lastDay),
+            findings: try await engine.dataHealth().filter { $0.count > 0 })
+    }
+
+    static func agreementsView(store: Store, tenant: Tenant, first: YearMonth, last: YearMonth) async throws -> (rows: [AgreementProfit], body: HTML) {
+        let rows = try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
+            .sorted { $0.profit.amount < $1.profit.amount }
+        return (rows: rows, body: HTML(trusted: rows.map(agreementRow).map(\.markup).joined()))
     }
 
     /// What the home page shows for one month, computed once per data version.
@@ -207,9 +232,7 @@ extension WebApp {
         let (first, last) = try range(request, tenant)
         // The rows and their rendered table are computed once per data version: they are the same for every user.
         let view = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(last)") { [store] in
-            let rows = try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
-                .sorted { $0.profit.amount < $1.profit.amount }
-            return (rows: rows, body: HTML(trusted: rows.map(Self.agreementRow).map(\.markup).joined()))
+            try await Self.agreementsView(store: store, tenant: tenant, first: first, last: last)
         }
         let (rows, body) = (view.rows, view.body)
         if csv {
@@ -233,7 +256,7 @@ extension WebApp {
             """).response(from: request, context: context)
     }
 
-    private static func agreementRow(_ row: AgreementProfit) -> HTML {
+    static func agreementRow(_ row: AgreementProfit) -> HTML {
         let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
         return """
             <tr><td>\(row.companyName)</td><td>\(row.name)</td><td>\(billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\

@@ -319,3 +319,42 @@ struct WebRolesTests {
         }
     }
 }
+
+@Suite("Web app bad input")
+struct WebBadInputTests {
+    @Test("a wrong private key is saved but the test names the problem; a missing field loses nothing else")
+    func wrongKey() async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 3))
+        try await Insight.withSimulatedConnectWise(serving: business) { credentials in
+            try await withWebApp { client, store, log in
+                let browser = Browser(client)
+                try await browser.signUp(email: "ivan@i.example")
+                let id = try await browser.registerCompany("India MSP")
+                try await browser.get("/c/\(id)/eula")
+                try await browser.post("/c/\(id)/eula", [("accept", "yes"), ("version", "2026-11")])
+                try await browser.get("/c/\(id)/settings/credentials")
+                let incomplete = try await browser.post("/c/\(id)/settings/credentials", [("site", credentials.siteURL), ("company", credentials.companyID)])
+                #expect(incomplete.body.contains("Fill in every field."))
+                #expect(try await store.credentials(tenant: Tenant.ID(id)) == nil)
+                let wrong = "not-the-private-key-\(UUID().uuidString)"
+                let page = try await browser.post("/c/\(id)/settings/credentials", [
+                    ("site", credentials.siteURL), ("company", credentials.companyID), ("public_key", credentials.publicKey),
+                    ("private_key", wrong), ("client_id", credentials.clientID),
+                ])
+                #expect(page.body.contains("The connection failed"))
+                #expect(page.body.contains("ConnectWise"))
+                #expect(!page.body.contains(wrong))
+                #expect(!log.text.contains(wrong))
+                // The sync reports the same cause instead of failing silently.
+                try await browser.post("/c/\(id)/sync")
+                var sync = try await browser.get("/c/\(id)/sync")
+                for _ in 0..<100 where sync.headers[HTTPField.Name("Refresh")!] != nil {
+                    try await Task.sleep(for: .milliseconds(100))
+                    sync = try await browser.get("/c/\(id)/sync")
+                }
+                #expect(sync.body.contains("The sync did not finish"))
+                #expect(!sync.body.contains(wrong))
+            }
+        }
+    }
+}
