@@ -14,6 +14,7 @@ extension WebApp {
         router.get("/c/:tenant/") { request, context in try await home(request, context) }
         router.get("/c/:tenant/agreements") { request, context in try await agreements(request, context, csv: false) }
         router.get("/c/:tenant/agreements.csv") { request, context in try await agreements(request, context, csv: true) }
+        router.get("/c/:tenant/agreements/:agreement") { request, context in try await agreementDetail(request, context) }
         router.get("/c/:tenant/clients") { request, context in try await clients(request, context, csv: false) }
         router.get("/c/:tenant/clients.csv") { request, context in try await clients(request, context, csv: true) }
         router.get("/c/:tenant/receivables") { request, context in try await receivables(request, context) }
@@ -152,7 +153,9 @@ extension WebApp {
     static func agreementsView(store: Store, tenant: Tenant, first: YearMonth, last: YearMonth) async throws -> (rows: [AgreementProfit], body: HTML) {
         let rows = try await KPIEngine(store: store, tenant: tenant).agreementProfits(from: first, to: last)
             .sorted { $0.profit.amount < $1.profit.amount }
-        return (rows: rows, body: HTML(trusted: rows.map(agreementRow).map(\.markup).joined()))
+        let link = "/c/\(tenant.id.rawValue)/agreements/"
+        let period = "?month=\(last)&amp;months=\(first.distance(to: last) + 1)"
+        return (rows: rows, body: HTML(trusted: rows.map { agreementRow($0, link: link, period: period) }.map(\.markup).joined()))
     }
 
     /// What the home page shows for one month, computed once per data version.
@@ -256,14 +259,41 @@ extension WebApp {
             """).response(from: request, context: context)
     }
 
-    static func agreementRow(_ row: AgreementProfit) -> HTML {
+    static func agreementRow(_ row: AgreementProfit, link: String, period: String) -> HTML {
         let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
         return """
-            <tr><td>\(row.companyName)</td><td>\(row.name)</td><td>\(billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\
+            <tr><td>\(row.companyName)</td><td><a href="\(link)\(row.id.rawValue)\(HTML(trusted: period))">\(row.name)</a></td><td>\(billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\
             <td class="num">\(Format.number(row.laborHours.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
             <td class="num">\(Format.money(row.additionCost))</td><td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td>\
             <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td></tr>
             """
+    }
+
+    /// The records behind one agreement's row: its invoices and its time by member.
+    private func agreementDetail(_ request: Request, _ context: WebContext) async throws -> HTML {
+        let (tenant, user, _) = try await company(context)
+        let (first, last) = try range(request, tenant)
+        guard let id = context.parameters.get("agreement"),
+            let detail = try await KPIEngine(store: store, tenant: tenant).agreementDetail(ID(id), from: first, to: last)
+        else { throw WebError.notFound }
+        let row = detail.profit
+        let invoices: [HTML] = detail.invoices.map {
+            "<tr><td>\($0.date.description)</td><td>\($0.number)</td><td class=\"num\">\(Format.money($0.subtotal))</td></tr>"
+        }
+        let labor: [HTML] = detail.labor.map {
+            "<tr><td>\($0.memberName)</td><td class=\"num\">\(Format.number($0.hours.value, decimals: 2))</td><td class=\"num\">\(Format.money($0.cost))</td></tr>"
+        }
+        return Layout.page(title: row.name, user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "agreements"), """
+            <h1>\(row.companyName): \(row.name)</h1><p>\(Self.billingName(row.billingModel)), \(first.description) to \(last.description).
+            <a href="/c/\(tenant.id.rawValue)/agreements?month=\(last.description)&amp;months=\(first.distance(to: last) + 1)">All agreements</a></p>
+            <section class="tiles"><article class="tile"><h3>Revenue</h3><div class="value">\(Format.money(row.revenue))</div></article>
+            <article class="tile"><h3>Labor cost</h3><div class="value">\(Format.money(row.laborCost))</div></article>
+            <article class="tile"><h3>Addition cost</h3><div class="value">\(Format.money(row.additionCost))</div></article>
+            <article class="tile"><h3>Profit</h3><div class="value">\(Format.money(row.profit))</div><span class="change">margin \(Format.percent(row.margin))</span></article></section>
+            <h2>Invoices (revenue)</h2><table><thead><tr><th>Date</th><th>Number</th><th class="num">Subtotal</th></tr></thead><tbody>\(invoices)</tbody></table>
+            <h2>Time by member (hours and labor cost)</h2><table><thead><tr><th>Member</th><th class="num">Hours</th><th class="num">Labor cost</th></tr></thead><tbody>\(labor)</tbody></table>
+            <p class="hint">Addition cost: the agreement's additions in force on the 1st of each month, quantity × unit cost (see docs/kpis.md).</p>
+            """)
     }
 
     private func clients(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {

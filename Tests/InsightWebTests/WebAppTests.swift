@@ -98,6 +98,16 @@ struct WebAppEndToEndTests {
                 }
                 #expect(csvProfit == profits.reduce(Decimal(0)) { $0 + $1.profit.amount })
                 #expect(try await browser.get("/c/\(id)/agreements?month=\(month)").status == .ok)
+                // Drill-down: an agreement's invoices and time add up to its row, and its page lists them.
+                let worked = try #require(profits.first { $0.laborHours.value > 0 && !$0.revenue.isZero })
+                let detail = try #require(try await engine.agreementDetail(worked.id, from: month.advanced(by: -11), to: month))
+                #expect(detail.invoices.reduce(Decimal(0)) { $0 + $1.subtotal.amount } == worked.revenue.amount)
+                #expect(detail.labor.reduce(Decimal(0)) { $0 + $1.hours.value } == worked.laborHours.value)
+                #expect(detail.labor.reduce(Decimal(0)) { $0 + $1.cost.amount } == worked.laborCost.amount)
+                let agreementPage = try await browser.get("/c/\(id)/agreements/\(worked.id.rawValue)?month=\(month)&months=12")
+                #expect(agreementPage.status == .ok)
+                #expect(agreementPage.body.contains(detail.invoices[0].number))
+                #expect(try await browser.get("/c/\(id)/agreements/no-such-agreement").status == .notFound)
                 #expect(try await browser.get("/c/\(id)/clients?month=\(month)").status == .ok)
                 #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").status == .ok)
                 #expect(try await browser.get("/c/\(id)/health").status == .ok)
@@ -155,7 +165,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")

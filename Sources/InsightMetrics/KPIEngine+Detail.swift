@@ -1,0 +1,74 @@
+public import InsightCore
+import Foundation
+import InsightStore
+import SQLKit
+
+/// The records behind an agreement's numbers: its invoices (revenue) and its time by member (hours, labor cost).
+public struct AgreementDetail: Sendable, Equatable {
+    public struct InvoiceLine: Sendable, Equatable {
+        public var id: ID<Invoice>
+        public var number: String
+        public var date: CalendarDate
+        public var subtotal: Money
+    }
+
+    public struct LaborLine: Sendable, Equatable {
+        public var memberID: ID<Member>
+        public var memberName: String
+        public var hours: Hours
+        public var cost: Money
+    }
+
+    public var profit: AgreementProfit
+    /// By date, then number.
+    public var invoices: [InvoiceLine]
+    /// By hours, most first.
+    public var labor: [LaborLine]
+}
+
+extension KPIEngine {
+    /// The agreement's profitability over `first`…`last` with the invoices and time behind it; `nil` for an unknown
+    /// agreement. The lines add up to the profitability row: Σ subtotals = revenue, Σ labor = hours and labor cost.
+    public func agreementDetail(_ id: ID<Agreement>, from first: YearMonth, to last: YearMonth) async throws -> AgreementDetail? {
+        guard let profit = try await agreementProfits(from: first, to: last).first(where: { $0.id == id }) else { return nil }
+        let tenant = tenant.id.rawValue
+        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
+        let invoices = try await query("""
+            SELECT source_id, number, invoice_date, subtotal_micros FROM invoices
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND agreement_id = \(bind: id.rawValue)
+              AND invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            ORDER BY invoice_date, number
+            """).map { row in
+            let day = try row.decode(column: "invoice_date", as: Int.self)
+            guard let date = CalendarDate(yyyymmdd: day) else { throw KPIError.corruptRow(table: "invoices", column: "invoice_date") }
+            return AgreementDetail.InvoiceLine(
+                id: ID(try row.decode(column: "source_id", as: String.self)), number: try row.decode(column: "number", as: String.self),
+                date: date, subtotal: Money(FixedPoint.decimal(micros: try row.decode(column: "subtotal_micros", as: Int64.self)), currency))
+        }
+        var labor: [String: (name: String, hours: Decimal, cost: Decimal)] = [:]
+        for row in try await query("""
+            SELECT t.member_id AS member, COALESCE(m.name, t.member_id) AS name, t.hourly_cost_micros AS cost,
+                   COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier, CAST(COALESCE(SUM(t.actual_hours_micros), 0) AS BIGINT) AS hours
+            FROM time_entries t
+            LEFT JOIN work_types w ON w.tenant_id = t.tenant_id AND w.source = t.source AND w.source_id = t.work_type_id
+                AND w.deleted_at_ms IS NULL
+            LEFT JOIN members m ON m.tenant_id = t.tenant_id AND m.source = t.source AND m.source_id = t.member_id
+            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.agreement_id = \(bind: id.rawValue)
+              AND t.work_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            GROUP BY 1, 2, 3, 4
+            """) {
+            let member = try row.decode(column: "member", as: String.self)
+            let hours = FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
+            let cost = try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:)) ?? 0
+            let multiplier = FixedPoint.decimal(micros: try row.decode(column: "multiplier", as: Int64.self))
+            let name = try row.decode(column: "name", as: String.self)
+            var line = labor[member] ?? (name, 0, 0)
+            line.hours += hours
+            line.cost += hours * cost * multiplier
+            labor[member] = line
+        }
+        let lines = labor.map { AgreementDetail.LaborLine(memberID: ID($0.key), memberName: $0.value.name, hours: Hours($0.value.hours), cost: Money($0.value.cost, currency)) }
+            .sorted { ($0.hours.value, $1.memberName) > ($1.hours.value, $0.memberName) }
+        return AgreementDetail(profit: profit, invoices: invoices, labor: lines)
+    }
+}
