@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import InsightConnectors
-import InsightCore
+public import InsightCore
 public import InsightStore
 public import InsightSync
 public import InsightVault
@@ -14,7 +14,7 @@ public struct ServeOptions: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     /// Minutes between scheduled syncs of every company with credentials; `nil`: no scheduler in this process.
-    public var syncEveryMinutes: Int? = 60
+    public var syncEveryMinutes: Int? = 15
     public var web: WebSettings
 
     public init(web: WebSettings) {
@@ -86,6 +86,19 @@ extension Insight {
             }
             try await Task.sleep(for: .seconds(60 * minutes))
         }
+    }
+
+    /// One round of the scheduler, for cron (`serve --once`): syncs every company with stored credentials, one after
+    /// the other, and returns each company's outcome. Several such processes share the work through the leases.
+    public static func syncEveryCompanyOnce(store: Store, vault: CredentialVault, logger: Logger) async throws -> [(tenant: Tenant, status: SyncCoordinator.Status?)] {
+        let syncs = SyncCoordinator(store: store, vault: vault, worker: defaultWorkerName, logger: logger)
+        var outcomes: [(tenant: Tenant, status: SyncCoordinator.Status?)] = []
+        for sealed in try await store.allCredentials() {
+            guard let tenant = try await store.tenant(sealed.tenant) else { continue }
+            await syncs.syncAndWait(tenant)
+            outcomes.append((tenant, await syncs.status(of: tenant.id)))
+        }
+        return outcomes
     }
 
     /// What the demo prints for its visitor.

@@ -36,10 +36,30 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var web: WebOptions
-    @Option(help: "Minutes between scheduled syncs; 0 turns the scheduler off in this process.") var syncEvery = 60
+    @Option(help: "Minutes between scheduled syncs; 0 turns the scheduler off in this process.") var syncEvery = 15
+    @Flag(help: "Sync every company with stored credentials once, then exit without serving (for cron).") var once = false
 
     func run() async throws {
         let (configuration, logger) = try options.bootstrap()
+        if once {
+            let failed = try await reportingErrors {
+                let vault = try Insight.vault(configuration)
+                return try await Insight.withStore(configuration, logger: logger) { store in
+                    try await store.migrate(now: .now)
+                    var failed = 0
+                    for (tenant, status) in try await Insight.syncEveryCompanyOnce(store: store, vault: vault, logger: logger) {
+                        switch status?.state {
+                        case .succeeded?: print("\(tenant.name): synced, \(status?.records ?? 0) records")
+                        case .failed(let reason)?: failed += 1; print("\(tenant.name): FAILED: \(reason)")
+                        case .running?, nil: failed += 1; print("\(tenant.name): did not finish")
+                        }
+                    }
+                    return failed
+                }
+            }
+            if failed > 0 { throw ExitCode(2) }
+            return
+        }
         var serveOptions = web.serveOptions(configuration)
         serveOptions.syncEveryMinutes = syncEvery > 0 ? syncEvery : nil
         let settings = serveOptions

@@ -368,3 +368,32 @@ struct WebBadInputTests {
         }
     }
 }
+
+@Suite("Scheduled sync")
+struct ScheduledSyncTests {
+    @Test("one scheduler round syncs every company with stored credentials, and names the one that fails")
+    func onceForCron() async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 11))
+        try await Insight.withSimulatedConnectWise(serving: business) { credentials in
+            try await TestDatabase.sqlite.withFreshStore { store in
+                let vault = try CredentialVault(ring: .generate())
+                let good = business.tenant(id: "good-msp")
+                var bad = business.tenant(id: "bad-msp")
+                bad.name = "Bad Key MSP"
+                for tenant in [good, bad] { try await store.save(tenant) }
+                try await store.save(try PSACredentials.connectWise(credentials).sealed(for: good.id, by: "a@x.example", vault: vault, at: .now))
+                var wrong = credentials
+                wrong.privateKey = Secret("wrong")
+                try await store.save(try PSACredentials.connectWise(wrong).sealed(for: bad.id, by: "a@x.example", vault: vault, at: .now))
+                let outcomes = try await Insight.syncEveryCompanyOnce(store: store, vault: vault, logger: LogRecorder().logger)
+                #expect(outcomes.count == 2)
+                let byID = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.tenant.id, $0.status) })
+                #expect(byID[good.id]??.state == .succeeded)
+                #expect(try await store.count(tenant: good.id, TimeEntry.self) == business.snapshot().timeEntries.count)
+                guard case .failed(let reason)?? = byID[bad.id]?.map(\.state) else { Issue.record("the bad key did not fail"); return }
+                #expect(reason.contains("private key") || reason.contains("ConnectWise"), "\(reason)")
+                #expect(try await store.count(tenant: bad.id, TimeEntry.self) == 0)
+            }
+        }
+    }
+}
