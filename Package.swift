@@ -36,11 +36,15 @@ let package = Package(
         // ConnectWise PSA's REST API as data: the conditions grammar, paging rules, JSON shapes and their mapping
         // to the domain. Shared by the simulator and the connector; no I/O.
         .target(name: "ConnectWiseAPI", dependencies: ["InsightCore"], swiftSettings: library),
+        // Autotask PSA's REST API as data: the query filter language, paging, JSON shapes, security levels, picklists
+        // and the mapping to the domain. Shared by the simulator and the connector; no I/O.
+        .target(name: "AutotaskAPI", dependencies: ["InsightCore"], swiftSettings: library),
         // Read-only clients of the PSA APIs: GET requests only, paged, incremental, with retries.
         .target(
             name: "InsightConnectors",
             dependencies: [
                 "ConnectWiseAPI", "InsightCore",
+                "AutotaskAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -53,6 +57,18 @@ let package = Package(
             name: "ConnectWiseSimulator",
             dependencies: [
                 "ConnectWiseAPI", "InsightCore", "MSPModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: library
+        ),
+        // An Autotask PSA server over HTTP, serving the same generated business: for tests, benchmarks and the demo.
+        .target(
+            name: "AutotaskSimulator",
+            dependencies: [
+                "AutotaskAPI", "InsightCore", "MSPModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,6 +160,22 @@ let package = Package(
         .testTarget(
             name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore", "MSPModel"],
             resources: [.copy("Samples")], swiftSettings: strict),
+        .testTarget(
+            name: "AutotaskAPITests", dependencies: ["AutotaskAPI", "InsightCore", "MSPModel"], resources: [.copy("Samples")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AutotaskSimulatorTests",
+            dependencies: [
+                "AutotaskSimulator", "AutotaskAPI", "InsightCore", "MSPModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Schemas")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MSPModelTests", dependencies: ["MSPModel", "InsightCore"], swiftSettings: strict),
         .testTarget(
             name: "ConnectWiseSimulatorTests",
@@ -159,6 +191,7 @@ let package = Package(
             dependencies: [
                 "InsightConnectors", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "InsightStore", "MSPModel",
                 "InsightTestSupport",
+                "AutotaskAPI", "AutotaskSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
