@@ -7,7 +7,7 @@ import Testing
 /// InsightCore records written as Autotask items (what the simulator serves), sent as JSON, decoded and mapped
 /// back with picklists read from `entityInformation/fields`: what both PSAs carry comes back unchanged.
 @Suite struct AutotaskMappingTests {
-    static let snapshot = try! MSPBusiness.generate(GeneratorSettings(size: .small, seed: 3)).snapshot()
+    static let snapshot = try! MSPBusiness.generate(GeneratorSettings(size: .small, seed: 3, source: .autotask)).snapshot()
 
     /// Encodes, serialises, parses and decodes `make`'s item, with the picklists as the fields endpoint serves them.
     static func wire<Item: AutotaskItem>(_ encoder: inout AutotaskEncoder, _ make: (inout AutotaskEncoder) -> Item) throws -> Item {
@@ -53,11 +53,13 @@ import Testing
             try Self.wire(&encoder) { $0.timeEntry(entry, isTask: entry.ticketID.map(taskIDs.contains) ?? false) }
         }
         let context = try Self.context(encoder)
-        for (original, item) in zip(tickets, wired) {
-            var mapped = try AutotaskRecords.ticket(item, context)
-            mapped.actualHours = original.actualHours
-            #expect(mapped == original)
+        let mapped = try zip(tickets, wired).map { original, item in
+            var ticket = try AutotaskRecords.ticket(item, context)
+            ticket.actualHours = original.actualHours
+            return ticket
         }
+        let different = zip(mapped, tickets).filter { $0 != $1 }
+        #expect(different.isEmpty, "\(different.count) differ, e.g. \(String(describing: different.first))")
         for (original, item) in zip(Self.snapshot.timeEntries, entries) {
             let mapped = try AutotaskRecords.timeEntry(item, context)
             #expect(mapped.id == original.id)

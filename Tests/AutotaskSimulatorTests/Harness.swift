@@ -3,12 +3,13 @@ import AutotaskAPI
 import AutotaskSimulator
 import Foundation
 import HummingbirdTesting
+import InsightCore
 import MSPModel
 import NIOCore
 import NIOHTTP1
 import Testing
 
-let business = try! MSPBusiness.generate(GeneratorSettings(size: .small, seed: 5))
+let business = try! MSPBusiness.generate(GeneratorSettings(size: .small, seed: 5, source: .autotask))
 let snapshot = business.snapshot()
 
 /// A raw HTTP client of a simulator on a real 127.0.0.1 port.

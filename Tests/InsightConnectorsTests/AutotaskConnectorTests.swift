@@ -9,7 +9,7 @@ import Logging
 import MSPModel
 import Testing
 
-let autotaskBusiness = try! MSPBusiness.generate(GeneratorSettings(size: .small, seed: 5))
+let autotaskBusiness = try! MSPBusiness.generate(GeneratorSettings(size: .small, seed: 5, source: .autotask))
 let autotaskSnapshot = autotaskBusiness.snapshot()
 
 /// Runs `body` with an Autotask connector pointed at a simulator on a real 127.0.0.1 port (zone lookup included).
