@@ -60,7 +60,7 @@ def main(path):
         for name, prop in props.items():
             if name == "userDefinedFields": udf = True; continue
             k = kind(prop)
-            if k is None: continue  # soapParentPropertyId and other non-wire members
+            if k is None or name == "soapParentPropertyId": continue  # SOAP plumbing, not a REST field
             fields.append((name, k))
         cases.append((entity, model, swift, fields, udf))
         out.append(f"/// One `{entity}` item (Swagger `{model}`).")

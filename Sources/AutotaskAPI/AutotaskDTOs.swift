@@ -983,7 +983,6 @@ public struct AutotaskContractServiceUnit: AutotaskItem {
     public var startDate: Date?
     public var units: Int?
     public var vendorCompanyID: Int?
-    public var soapParentPropertyId: Int?
 
     public init(id: Int) { self.id = id }
 
@@ -1001,7 +1000,6 @@ public struct AutotaskContractServiceUnit: AutotaskItem {
         startDate = try row.date("startDate")
         units = try row.int("units")
         vendorCompanyID = try row.int("vendorCompanyID")
-        soapParentPropertyId = try row.int("soapParentPropertyId")
     }
 
     public var json: AutotaskJSON {
@@ -1018,7 +1016,6 @@ public struct AutotaskContractServiceUnit: AutotaskItem {
         members["startDate"] = .init(startDate)
         members["units"] = .init(units)
         members["vendorCompanyID"] = .init(vendorCompanyID)
-        members["soapParentPropertyId"] = .init(soapParentPropertyId)
         return .object(members)
     }
 }
@@ -2523,7 +2520,7 @@ extension AutotaskEntity {
         case .billingCodes: [.init("id", .long), .init("afterHoursWorkType", .integer), .init("billingCodeType", .integer), .init("department", .integer), .init("description", .string), .init("externalNumber", .string), .init("generalLedgerAccount", .integer), .init("isActive", .boolean), .init("isExcludedFromNewContracts", .boolean), .init("markupRate", .double), .init("name", .string), .init("taxCategoryID", .integer), .init("unitCost", .double), .init("unitPrice", .double), .init("useType", .integer)]
         case .contracts: [.init("id", .long), .init("billingPreference", .integer), .init("billToCompanyContactID", .integer), .init("billToCompanyID", .integer), .init("companyID", .integer), .init("contactID", .integer), .init("contactName", .string), .init("contractCategory", .integer), .init("contractExclusionSetID", .integer), .init("contractName", .string), .init("contractNumber", .string), .init("contractPeriodType", .integer), .init("contractType", .integer), .init("description", .string), .init("endDate", .datetime), .init("estimatedCost", .double), .init("estimatedHours", .double), .init("estimatedRevenue", .double), .init("exclusionContractID", .long), .init("internalCurrencyOverageBillingRate", .double), .init("internalCurrencySetupFee", .double), .init("isCompliant", .boolean), .init("isDefaultContract", .boolean), .init("lastModifiedDateTime", .datetime), .init("opportunityID", .integer), .init("organizationalLevelAssociationID", .integer), .init("overageBillingRate", .double), .init("purchaseOrderNumber", .string), .init("renewedContractID", .long), .init("serviceLevelAgreementID", .integer), .init("setupFee", .double), .init("setupFeeBillingCodeID", .long), .init("startDate", .datetime), .init("status", .integer), .init("timeReportingRequiresStartAndStopTimes", .integer)]
         case .contractServices: [.init("id", .long), .init("contractID", .integer), .init("internalCurrencyAdjustedPrice", .double), .init("internalCurrencyUnitPrice", .double), .init("internalDescription", .string), .init("invoiceDescription", .string), .init("quoteItemID", .long), .init("serviceID", .integer), .init("unitCost", .double), .init("unitPrice", .double)]
-        case .contractServiceUnits: [.init("id", .long), .init("approveAndPostDate", .datetime), .init("contractID", .integer), .init("contractServiceID", .integer), .init("cost", .double), .init("endDate", .datetime), .init("internalCurrencyPrice", .double), .init("organizationalLevelAssociationID", .integer), .init("price", .double), .init("serviceID", .integer), .init("startDate", .datetime), .init("units", .integer), .init("vendorCompanyID", .integer), .init("soapParentPropertyId", .long)]
+        case .contractServiceUnits: [.init("id", .long), .init("approveAndPostDate", .datetime), .init("contractID", .integer), .init("contractServiceID", .integer), .init("cost", .double), .init("endDate", .datetime), .init("internalCurrencyPrice", .double), .init("organizationalLevelAssociationID", .integer), .init("price", .double), .init("serviceID", .integer), .init("startDate", .datetime), .init("units", .integer), .init("vendorCompanyID", .integer)]
         case .contractBlocks: [.init("id", .long), .init("contractID", .integer), .init("datePurchased", .datetime), .init("endDate", .datetime), .init("hourlyRate", .double), .init("hours", .double), .init("hoursApproved", .double), .init("invoiceNumber", .string), .init("isPaid", .boolean), .init("paymentNumber", .string), .init("paymentType", .integer), .init("startDate", .datetime), .init("status", .integer)]
         case .services: [.init("id", .long), .init("billingCodeID", .integer), .init("createDate", .datetime), .init("creatorResourceID", .integer), .init("description", .string), .init("invoiceDescription", .string), .init("isActive", .boolean), .init("lastModifiedDate", .datetime), .init("markupRate", .double), .init("name", .string), .init("periodType", .integer), .init("serviceLevelAgreementID", .long), .init("unitCost", .double), .init("unitPrice", .double), .init("updateResourceID", .integer), .init("vendorCompanyID", .integer), .init("manufacturerServiceProvider", .string), .init("manufacturerServiceProviderProductNumber", .string), .init("catalogNumberPartNumber", .string), .init("sku", .string), .init("internalID", .string), .init("externalID", .string), .init("url", .string)]
         case .invoices: [.init("id", .long), .init("batchID", .integer), .init("comments", .string), .init("companyID", .integer), .init("createDateTime", .datetime), .init("creatorResourceID", .integer), .init("dueDate", .datetime), .init("fromDate", .datetime), .init("invoiceDateTime", .datetime), .init("invoiceEditorTemplateID", .integer), .init("invoiceNumber", .string), .init("invoiceTotal", .double), .init("isVoided", .boolean), .init("orderNumber", .string), .init("paidDate", .datetime), .init("paymentTerm", .integer), .init("taxGroup", .integer), .init("taxRegionName", .string), .init("toDate", .datetime), .init("totalTaxValue", .double), .init("voidedByResourceID", .integer), .init("voidedDate", .datetime), .init("webServiceDate", .datetime), .init("invoiceStatus", .integer), .init("invoiceTaxMethodExternalCode", .string)]
