@@ -139,7 +139,8 @@ public final class AutotaskConnector: Sendable {
         return all
     }
 
-    /// Reads `entity`'s pages for `query`, handing each to `consume` (which may reject it as undecodable).
+    /// Reads `entity`'s pages for `query`, handing each to `consume` (which may reject it as undecodable). A page that
+    /// cannot be decoded is fetched again, up to the retry policy's attempts, then reported with its request.
     public func pages(
         _ entity: AutotaskEntity, query: AutotaskQuery, consume: (AutotaskPage) throws(AutotaskDecodingError) -> Void
     ) async throws(AutotaskConnectorError) {
@@ -149,7 +150,7 @@ public final class AutotaskConnector: Sendable {
         while let current = url {
             var lastError: AutotaskDecodingError?
             var next: String??
-            for _ in 0..<2 where next == nil {
+            for _ in 0..<max(2, options.retry.attempts) where next == nil {
                 let response = try await post(current, body: body, entity: entity.rawValue)
                 do {
                     let page = try AutotaskPage.decode(response.body, entity: entity.rawValue)
