@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightConnectors",
                 "InsightSync", "InsightMetrics",
+                "AutotaskAPI", "AutotaskSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -227,7 +228,12 @@ let package = Package(
         ),
         .testTarget(
             name: "InsightAppTests",
-            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors", "InsightMetrics"],
+            dependencies: [
+                "InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors", "InsightMetrics",
+                "AutotaskAPI", "AutotaskSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
     ]
