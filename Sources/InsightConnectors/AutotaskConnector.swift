@@ -144,7 +144,8 @@ public final class AutotaskConnector: Sendable {
     public func pages(
         _ entity: AutotaskEntity, query: AutotaskQuery, consume: (AutotaskPage) throws(AutotaskDecodingError) -> Void
     ) async throws(AutotaskConnectorError) {
-        let body = AutotaskQuery(filter: query.filter, maxRecords: query.maxRecords ?? options.pageSize, includeFields: query.includeFields).text
+        let size = min(AutotaskQuery.largestPage, max(1, query.maxRecords ?? options.pageSize))
+        let body = AutotaskQuery(filter: query.filter, maxRecords: size, includeFields: query.includeFields).text
         let zoneHost = URLComponents(string: try await base())?.host?.lowercased()
         var url: String? = try await base() + "\(entity.rawValue)/query"
         while let current = url {
@@ -191,8 +192,9 @@ public final class AutotaskConnector: Sendable {
         }
     }
 
-    /// One request with retries, holding one of the entity's threads, within the hourly budget: 429 and 5xx back
-    /// off exponentially; 401 looks the zone up again once (zones move).
+    /// One request with retries, holding one of the entity's threads, within the hourly budget: 429, 5xx and
+    /// transport errors back off exponentially; a first 401 forgets the zone (zones move, so the next request looks
+    /// it up again) and tries once more before reporting the credentials.
     func send(
         request: String, entity: String, counted: Bool = true, _ perform: @escaping @Sendable () async throws -> ReadOnlyHTTP.Response
     ) async throws(AutotaskConnectorError) -> ReadOnlyHTTP.Response {
