@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AutotaskAPI
 import AutotaskSimulator
+import ConnectWiseAPI
 import Foundation
 import HummingbirdTesting
 import InsightConnectors
@@ -218,5 +219,43 @@ struct AutotaskConnectorTests {
             try await withAutotask(legacy, code: "WRONG") { connector, _ in try await connector.count(.companies) }
         }
         #expect(badCode == .unauthorized(AutotaskErrorBody.badIntegrationCode))
+    }
+}
+
+/// The same business (seed 5) read through both PSAs' simulators and connectors gives the same records wherever
+/// both PSAs carry the field.
+@Suite(.timeLimit(.minutes(5))) struct CrossPSAReadTests {
+    func retagged<R: SourceRecord>(_ records: [R], _ change: (inout R) -> Void) -> [R] { records.map { var r = $0; change(&r); return r } }
+
+    @Test func connectWiseAndAutotaskAgree() async throws {
+        let viaConnectWise = try await withConnector { connector, _ in
+            let base = try await connector.discoverAPIBase()
+            let context = ConnectWiseContext(currency: .usd, timeZone: snapshot.calendar.timeZone, timeOffWorkTypes: ["9", "10"])
+            func load<R: Sendable>(_ path: String, _ decode: @escaping @Sendable (Data, ConnectWiseContext) throws(ConnectWiseDecodingError) -> [R]) async throws -> [R] {
+                var all: [R] = []
+                for try await page in connector.pages(path, base: base, decode: { data throws(ConnectWiseDecodingError) in try decode(data, context) }) { all += page }
+                return all
+            }
+            return (
+                companies: try await load("company/companies", ConnectWiseRecords.companies),
+                invoices: try await load("finance/invoices", ConnectWiseRecords.invoices),
+                entries: try await load("time/entries", ConnectWiseRecords.timeEntries),
+                tickets: try await load("service/tickets", ConnectWiseRecords.tickets),
+                expenses: try await load("expense/entries", ConnectWiseRecords.expenses))
+        }
+        let viaAutotask = try await withAutotask { connector, _ in try await connector.readAll(currency: .usd) }
+        #expect(Set(retagged(viaConnectWise.companies) { $0.source = .autotask }) == Set(viaAutotask.companies))
+        #expect(viaConnectWise.invoices.count == viaAutotask.invoices.count)
+        for amount in [\Invoice.subtotal, \Invoice.tax, \Invoice.total, \Invoice.balance] {
+            #expect(sum(viaConnectWise.invoices) { $0[keyPath: amount].amount } == sum(viaAutotask.invoices) { $0[keyPath: amount].amount })
+        }
+        func entryKey(_ entry: TimeEntry) -> String {
+            "\(entry.id) \(entry.memberID) \(entry.workDate) \(entry.startAt) \(entry.actualHours) \(entry.billedHours) \(entry.billableOption) \(entry.chargeKind) \(String(describing: entry.workTypeID)) \(String(describing: entry.agreementID))"
+        }
+        #expect(Set(viaConnectWise.entries.map(entryKey)) == Set(viaAutotask.timeEntries.map(entryKey)))
+        let cwTickets = Set(retagged(viaConnectWise.tickets) { $0.source = .autotask; $0.actualHours = nil }.filter { $0.serviceClass != .project })
+        let atTickets = Set(viaAutotask.tickets.filter { $0.serviceClass != .project })
+        #expect(cwTickets == atTickets, "\(cwTickets.symmetricDifference(atTickets).count) tickets differ")
+        #expect(sum(viaConnectWise.expenses) { $0.amount.amount } == sum(viaAutotask.expenses) { $0.amount.amount })
     }
 }
