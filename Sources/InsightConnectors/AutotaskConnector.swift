@@ -60,18 +60,25 @@ public final class AutotaskConnector: Sendable {
 
     // MARK: Zone and metadata
 
-    /// The zone of the API user (cached): its API root ends in `/`.
+    /// The zone of the API user (cached; concurrent callers share one lookup): its API root ends in `/`.
     public func discoverZone() async throws(AutotaskConnectorError) -> AutotaskZoneInformation {
-        if let known = await zone.value { return known }
+        do {
+            return try await zone.resolve { try await self.lookUpZone() }
+        } catch let error as AutotaskConnectorError {
+            throw error
+        } catch {
+            throw .cancelled
+        }
+    }
+
+    func lookUpZone() async throws(AutotaskConnectorError) -> AutotaskZoneInformation {
         let user = credentials.userName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? credentials.userName
         let url = "\(credentials.zoneLookupURL)?user=\(user)"
         let response = try await send(request: "zoneInformation", entity: "zoneInformation") { () async throws -> ReadOnlyHTTP.Response in
             try await self.http.get(url, headers: [("Accept", "application/json")])
         }
         do {
-            let info = try AutotaskZoneInformation.decode(response.body)
-            await zone.set(info)
-            return info
+            return try AutotaskZoneInformation.decode(response.body)
         } catch {
             throw .decoding(error, request: "zoneInformation")
         }
@@ -259,10 +266,27 @@ public final class AutotaskConnector: Sendable {
     }
 }
 
-/// The zone, looked up once and again after a 401.
+/// The zone, looked up once (concurrent callers wait for the same lookup) and again after a 401.
 actor ZoneCache {
-    var value: AutotaskZoneInformation?
-    func set(_ info: AutotaskZoneInformation) { value = info }
+    private var value: AutotaskZoneInformation?
+    private var pending: Task<AutotaskZoneInformation, any Error>?
+
+    func resolve(_ lookUp: @escaping @Sendable () async throws -> AutotaskZoneInformation) async throws -> AutotaskZoneInformation {
+        if let value { return value }
+        if let pending { return try await pending.value }
+        let task = Task { try await lookUp() }
+        pending = task
+        do {
+            let info = try await task.value
+            value = info
+            pending = nil
+            return info
+        } catch {
+            pending = nil
+            throw error
+        }
+    }
+
     func clear() { value = nil }
 }
 

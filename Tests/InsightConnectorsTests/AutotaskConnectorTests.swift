@@ -259,3 +259,18 @@ struct AutotaskConnectorTests {
         #expect(sum(viaConnectWise.expenses) { $0.amount.amount } == sum(viaAutotask.expenses) { $0.amount.amount })
     }
 }
+
+@Suite(.timeLimit(.minutes(3))) struct AutotaskReadEfficiencyTests {
+    /// A full read issues at most 1.05 times the minimum: one zone lookup, the picklist reads, and one request per
+    /// 500 records of each entity (one for an empty entity); the only extra are the `ThresholdInformation` checks.
+    @Test func requestsStayWithinFivePercentOfTheMinimum() async throws {
+        let (read, log) = try await withAutotask { connector, tenant in
+            (try await connector.readAll(currency: .usd), await tenant.requestLog)
+        }
+        let pages = read.itemCounts.values.reduce(0) { $0 + max(1, ($1 + 499) / 500) }
+        let minimum = 1 + 10 + pages
+        let thresholdChecks = log.filter { $0.path.lowercased().hasSuffix("/thresholdinformation") }.count
+        #expect(log.count - thresholdChecks == minimum, "pages and picklists only, none repeated")
+        #expect(Double(log.count) <= 1.05 * Double(minimum), "\(log.count) requests for a minimum of \(minimum)")
+    }
+}
