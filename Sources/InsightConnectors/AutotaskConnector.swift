@@ -212,6 +212,7 @@ public final class AutotaskConnector: Sendable {
             attempt += 1
             if Task.isCancelled { throw .cancelled }
             if metered { try await budget.admit(self) }
+            defer { if metered { Task { await budget.finished() } } }
             await gates.enter(entity)
             let outcome: Result<ReadOnlyHTTP.Response, AutotaskConnectorError>
             do {
@@ -323,11 +324,13 @@ actor AutotaskGates {
 
 /// Keeps the database under `share` of its hourly threshold: checks `ThresholdInformation` at the start and
 /// whenever the requests made since the last check could have reached the share, and refuses to go on past it.
+/// Requests admitted but not finished when a reading is taken may not be in it yet, so they count as made since.
 actor AutotaskBudget {
     let share: Decimal
     let interval: Int
     private var known: AutotaskThreshold?
     private var sinceCheck = 0
+    private var inFlight = 0
     private var checking = false
     /// Requests counted by this connector.
     private(set) var sent = 0
@@ -340,23 +343,27 @@ actor AutotaskBudget {
     var allowed: Int? { known.map { NSDecimalNumber(decimal: Decimal($0.externalRequestThreshold) * share).intValue } }
 
     func admit(_ connector: AutotaskConnector) async throws(AutotaskConnectorError) {
-        // Projected use: the last reading plus what we sent since (other integrations are caught at the next check).
         if known == nil || sinceCheck >= interval || projected + 1 >= (allowed ?? 0) {
             if !checking {
                 checking = true
                 defer { checking = false }
+                let pending = inFlight
                 let reading = try await connector.threshold()
                 known = reading
-                sinceCheck = 0
+                // What was in flight when the reading was asked for may not be in it; what was admitted since is not.
+                sinceCheck = pending + max(0, inFlight - pending)
             }
         }
         if let known, let allowed, projected + 1 > allowed {
             throw .budgetExhausted(used: projected, allowed: allowed, threshold: known.externalRequestThreshold)
         }
         sinceCheck += 1
+        inFlight += 1
         sent += 1
     }
 
-    /// The threshold reading (taken after the check itself was counted) plus the requests sent since.
+    func finished() { inFlight = max(0, inFlight - 1) }
+
+    /// The threshold reading plus the requests that may not be in it.
     var projected: Int { (known?.currentTimeframeRequestCount ?? 0) + sinceCheck }
 }
