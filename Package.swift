@@ -139,6 +139,7 @@ let package = Package(
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseAPI", "ConnectWiseSimulator", "InsightConnectors",
                 "InsightMetrics", "InsightSync",
+                "AutotaskAPI", "AutotaskSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
