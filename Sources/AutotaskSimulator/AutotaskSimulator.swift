@@ -145,17 +145,17 @@ struct AutotaskHandler: RouterMiddleware {
             }
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
-            let matching = visible.items.filter { item in query.filter.allSatisfy { $0.matches(item) } }
+            let items = visible.items
             switch rest.dropFirst().first {
             case nil:
-                return await deliver(page(entity, matching, query: query, cursor: nil, search: method == .get ? search : nil, base: base))
+                return await deliver(page(entity, items, query: query, cursor: nil, search: method == .get ? search : nil, base: base))
             case "count":
-                return json(.object(["queryCount": .int(matching.count)]))
+                return json(.object(["queryCount": .int(items.count { item in query.filter.allSatisfy { $0.matches(item) } })]))
             case "next", "prev":
                 guard let paging = parameters.first(where: { $0.name.lowercased() == "paging" })?.value,
                     let cursor = AutotaskPagingCursor(text: paging)
                 else { return errors(.internalServerError, "Invalid paging parameter.") }
-                return await deliver(page(entity, matching, query: query, cursor: cursor, search: method == .get ? search : nil, base: base))
+                return await deliver(page(entity, items, query: query, cursor: cursor, search: method == .get ? search : nil, base: base))
             default:
                 return notFound()
             }
@@ -200,17 +200,33 @@ struct AutotaskHandler: RouterMiddleware {
         "The logged in Resource does not have the adequate permissions to query this entity type (\(entity.objectName))."
     }
 
-    /// One page of `matching` (sorted by id), from `cursor`'s first id, with Autotask's `pageDetails`.
-    func page(_ entity: AutotaskEntity, _ matching: [AutotaskJSON], query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?, base: String) -> AutotaskPage {
+    /// One page of the items (sorted by id) that `query` selects, from `cursor`'s first id, with Autotask's
+    /// `pageDetails`. The cursor's id is found by binary search and the filter runs only until the page and the
+    /// next page's first id are found, so a page costs the same wherever it is in a long list.
+    func page(
+        _ entity: AutotaskEntity, _ items: [AutotaskJSON], query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?, base: String
+    ) -> AutotaskPage {
         let size = cursor?.pageSize ?? query.pageSize
         let start = cursor?.nextIds.first ?? -1
-        let from = matching.firstIndex { ($0.member("id")?.intValue ?? 0) >= start } ?? matching.endIndex
-        let slice = matching[from..<min(from + size, matching.endIndex)]
+        var low = 0, high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (items[middle].member("id")?.intValue ?? 0) < start { low = middle + 1 } else { high = middle }
+        }
+        var slice: [AutotaskJSON] = []
+        var nextID: Int?
+        for item in items[low...] where query.filter.allSatisfy({ $0.matches(item) }) {
+            if slice.count == size {
+                nextID = item.member("id")?.intValue
+                break
+            }
+            slice.append(item)
+        }
         let root = "\(base)/ATServicesRest/V1.0/\(entity.rawValue)/query/"
         let tail = search.map { "&search=" + AutotaskPagingCursor.encode($0) } ?? ""
         let previous = cursor?.previousIds ?? []
         var next: String?
-        if slice.endIndex < matching.endIndex, let nextID = matching[slice.endIndex].member("id")?.intValue {
+        if let nextID {
             let moved = AutotaskPagingCursor(pageSize: size, previousIds: previous + [start], nextIds: [nextID])
             next = root + "next?paging=" + AutotaskPagingCursor.encode(moved.text) + tail
         }
