@@ -85,3 +85,29 @@ import Testing
         }
     }
 }
+
+/// The simulator's items carry at least the fields the recorded real responses carry.
+@Suite(.timeLimit(.minutes(3))) struct AutotaskSampleFieldTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("AutotaskAPITests/Samples")
+
+    @Test func simulatedItemsHaveEveryRecordedField() async throws {
+        let recorded: [(AutotaskEntity, String)] = [
+            (.billingCodes, "BillingCodes_item"), (.billingItems, "BillingItems_item"), (.contracts, "Contracts_item"),
+            (.projects, "Projects_item"), (.roles, "Roles_item"), (.tasks, "Tasks_item"), (.tickets, "Tickets_item"),
+            (.timeEntries, "TimeEntries_item"), (.companies, "Companies_query_full"),
+        ]
+        try await withSimulator { wire, _ in
+            for (entity, file) in recorded {
+                let data = try Data(contentsOf: Self.samples.appendingPathComponent("\(file).json"))
+                var sample = try #require(AutotaskJSON.parse(data))
+                if case .array(let items)? = sample.member("items"), let first = items.first { sample = first }
+                guard case .object(let fields) = sample else { Issue.record("\(file) is not an object"); continue }
+                let page = try AutotaskPage.decode(try await wire.query(entity.rawValue, .all(maxRecords: 1)).body, entity: entity.rawValue)
+                guard case .object(let served)? = page.items.first else { Issue.record("\(entity) served nothing"); continue }
+                let missing = Set(fields.keys.map { $0.lowercased() }).subtracting(served.keys.map { $0.lowercased() })
+                #expect(missing.isEmpty, "\(entity) lacks \(missing.sorted())")
+            }
+        }
+    }
+}
