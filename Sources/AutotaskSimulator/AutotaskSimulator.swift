@@ -160,6 +160,10 @@ struct AutotaskHandler: RouterMiddleware {
                 return notFound()
             }
         default:
+            if rest.count >= 2, let parentID = Int(rest[0]), let child = Self.children[entity]?[rest[1]] {
+                guard method == .get else { return methodNotAllowed(method) }
+                return await childList(child, parentID: parentID, childID: rest.count == 3 ? Int(rest[2]) : nil, user: user, extra: rest.count > 3)
+            }
             guard rest.count == 1, let id = Int(rest[0]) else { return notFound() }
             guard method == .get else { return methodNotAllowed(method) }
             let visible = await rows(entity, user: user)
@@ -169,6 +173,33 @@ struct AutotaskHandler: RouterMiddleware {
             }
             return json(.object(["item": item]))
         }
+    }
+
+    /// Child collections (`GET /{Parent}/{parentId}/{Child}[/{id}]`): the child entity and its parent field.
+    static let children: [AutotaskEntity: [String: (entity: AutotaskEntity, parentField: String)]] = [
+        .contracts: ["services": (.contractServices, "contractID"), "serviceunits": (.contractServiceUnits, "contractID"),
+                     "blocks": (.contractBlocks, "contractID")],
+        .projects: ["tasks": (.tasks, "projectID")],
+        .expenseReports: ["items": (.expenseItems, "expenseReportID")],
+    ]
+
+    /// A parent's children as one page, or one child as `{"item": …}`.
+    func childList(
+        _ child: (entity: AutotaskEntity, parentField: String), parentID: Int, childID: Int?, user: AutotaskSimulatorSettings.APIUser, extra: Bool
+    ) async -> Response {
+        guard !extra else { return notFound() }
+        let visible = await rows(child.entity, user: user)
+        if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(child.entity)) }
+        let items = visible.items.filter { $0.member(child.parentField)?.intValue == parentID }
+        if let childID {
+            guard let item = items.first(where: { $0.member("id")?.intValue == childID }) else {
+                return settings.notFoundAsNullItem ? json(.object(["item": .null])) : errors(.notFound, "No matching records found.")
+            }
+            return json(.object(["item": item]))
+        }
+        let page = Array(items.prefix(AutotaskQuery.largestPage))
+        return json(AutotaskPage(
+            items: page, pageDetails: AutotaskPageDetails(count: page.count, requestCount: AutotaskQuery.largestPage, prevPageUrl: nil, nextPageUrl: nil)).json)
     }
 
     enum Refusal { case missingRights }

@@ -251,3 +251,20 @@ extension Array where Element: Sendable {
         return out
     }
 }
+
+@Suite(.timeLimit(.minutes(3))) struct AutotaskSimulatorChildTests {
+    @Test func childCollectionsListAParentsChildren() async throws {
+        try await withSimulator { wire, _ in
+            let addition = try #require(snapshot.additions.first)
+            let agreementLines = snapshot.additions.filter { $0.agreementID == addition.agreementID }
+            let services = try AutotaskPage.decode(
+                try await wire.send(.GET, "/atservicesrest/v1.0/Contracts/\(addition.agreementID)/Services").body, entity: "ContractServices")
+            #expect(Set(services.items.compactMap { $0.member("id")?.intValue }) == Set(agreementLines.compactMap { Int($0.id.rawValue) }))
+            #expect(services.pageDetails.nextPageUrl == nil)
+            let one = try await wire.send(.GET, "/atservicesrest/v1.0/Contracts/\(addition.agreementID)/Services/\(addition.id)")
+            #expect(one.json?.member("item")?.member("contractID")?.intValue == Int(addition.agreementID.rawValue))
+            #expect(try await wire.send(.GET, "/atservicesrest/v1.0/Contracts/\(addition.agreementID)/Services/1").status == 404)
+            #expect(try await wire.send(.PATCH, "/atservicesrest/v1.0/Contracts/\(addition.agreementID)/Services", body: "{}").status == 405)
+        }
+    }
+}
