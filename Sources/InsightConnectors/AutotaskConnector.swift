@@ -322,17 +322,20 @@ actor AutotaskGates {
     }
 }
 
-/// Keeps the database under `share` of its hourly threshold: checks `ThresholdInformation` at the start and
-/// whenever the requests made since the last check could have reached the share, and refuses to go on past it.
-/// Requests admitted but not finished when a reading is taken may not be in it yet, so they count as made since.
+/// Keeps the database under `share` of its hourly threshold. A request is admitted on the last
+/// `ThresholdInformation` reading plus every request that may not be in it; a new reading is taken at the start,
+/// every `interval` requests, and whenever admitting would pass the share (requests that need it wait for the one
+/// reading under way). If the fresh reading still leaves no room, the read stops with `budgetExhausted`.
 actor AutotaskBudget {
     let share: Decimal
     let interval: Int
     private var known: AutotaskThreshold?
+    /// Requests admitted that may not be in `known`.
     private var sinceCheck = 0
     private var inFlight = 0
-    private var checking = false
-    /// Requests counted by this connector.
+    private var check: Task<Void, Never>?
+    private var checkFailure: AutotaskConnectorError?
+    /// Requests admitted by this connector.
     private(set) var sent = 0
 
     init(share: Decimal, interval: Int) {
@@ -342,20 +345,15 @@ actor AutotaskBudget {
 
     var allowed: Int? { known.map { NSDecimalNumber(decimal: Decimal($0.externalRequestThreshold) * share).intValue } }
 
+    /// The last reading plus the requests that may not be in it (a reading under way is one of them).
+    var projected: Int { (known?.currentTimeframeRequestCount ?? 0) + sinceCheck + (check == nil ? 0 : 1) }
+
     func admit(_ connector: AutotaskConnector) async throws(AutotaskConnectorError) {
-        if known == nil || sinceCheck >= interval || projected + 1 >= (allowed ?? 0) {
-            if !checking {
-                checking = true
-                defer { checking = false }
-                let pending = inFlight
-                let reading = try await connector.threshold()
-                known = reading
-                // What was in flight when the reading was asked for may not be in it; what was admitted since is not.
-                sinceCheck = pending + max(0, inFlight - pending)
+        if known == nil || sinceCheck >= interval || projected + 1 > (allowed ?? 0) {
+            try await refresh(connector)
+            if let known, let allowed, projected + 1 > allowed {
+                throw .budgetExhausted(used: projected, allowed: allowed, threshold: known.externalRequestThreshold)
             }
-        }
-        if let known, let allowed, projected + 1 > allowed {
-            throw .budgetExhausted(used: projected, allowed: allowed, threshold: known.externalRequestThreshold)
         }
         sinceCheck += 1
         inFlight += 1
@@ -364,6 +362,29 @@ actor AutotaskBudget {
 
     func finished() { inFlight = max(0, inFlight - 1) }
 
-    /// The threshold reading plus the requests that may not be in it.
-    var projected: Int { (known?.currentTimeframeRequestCount ?? 0) + sinceCheck }
+    /// Waits for the reading under way, or takes one.
+    private func refresh(_ connector: AutotaskConnector) async throws(AutotaskConnectorError) {
+        if let running = check {
+            await running.value
+        } else {
+            checkFailure = nil
+            let pending = inFlight
+            let admittedBefore = sent
+            let task = Task { await self.read(connector, pending: pending, admittedBefore: admittedBefore) }
+            check = task
+            await task.value
+            check = nil
+        }
+        if let checkFailure { throw checkFailure }
+    }
+
+    private func read(_ connector: AutotaskConnector, pending: Int, admittedBefore: Int) async {
+        do {
+            known = try await connector.threshold()
+            // What was in flight when the reading was asked for may not be in it, nor what was admitted since.
+            sinceCheck = pending + (sent - admittedBefore)
+        } catch {
+            checkFailure = error
+        }
+    }
 }
