@@ -8,7 +8,7 @@ import Testing
 
 /// The simulator's JSON for every entity validates against the vendor's Swagger definitions (extracted verbatim
 /// into `Schemas/autotask-definitions.json`): every property of the model is present, no other, each of its type.
-@Suite(.timeLimit(.minutes(3))) struct AutotaskSchemaContractTests {
+@Suite(.timeLimit(.minutes(10))) struct AutotaskSchemaContractTests {
     struct Property: Sendable {
         var type: String?
         var format: String?
@@ -87,7 +87,7 @@ import Testing
 }
 
 /// The simulator's items carry at least the fields the recorded real responses carry.
-@Suite(.timeLimit(.minutes(3))) struct AutotaskSampleFieldTests {
+@Suite(.timeLimit(.minutes(10))) struct AutotaskSampleFieldTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("AutotaskAPITests/Samples")
 

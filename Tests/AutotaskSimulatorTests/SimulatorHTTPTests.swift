@@ -7,7 +7,7 @@ import MSPModel
 import NIOHTTP1
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct AutotaskSimulatorHTTPTests {
+@Suite(.timeLimit(.minutes(10))) struct AutotaskSimulatorHTTPTests {
     @Test func zoneLookupNeedsNoCredentialsAndNamesTheSimulator() async throws {
         try await withSimulator { wire, _ in
             let known = try await wire.send(.GET, "/atservicesrest/v1.0/zoneInformation?user=insight-readonly%40northwind.example", headers: [])
@@ -252,7 +252,7 @@ extension Array where Element: Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct AutotaskSimulatorChildTests {
+@Suite(.timeLimit(.minutes(10))) struct AutotaskSimulatorChildTests {
     @Test func childCollectionsListAParentsChildren() async throws {
         try await withSimulator { wire, _ in
             let addition = try #require(snapshot.additions.first)

@@ -10,7 +10,7 @@ import Logging
 import MSPModel
 import Testing
 
-@Suite(.timeLimit(.minutes(3)), .serialized) struct AutotaskCommandTests {
+@Suite(.timeLimit(.minutes(10)), .serialized) struct AutotaskCommandTests {
     @Test func theSecretComesFromTheEnvironmentOnly() throws {
         let environment = ["AUTOTASK_USERNAME": "api@acme.example", "AUTOTASK_INTEGRATION_CODE": "CODE", "AUTOTASK_SECRET": "top-secret"]
         let credentials = try Insight.autotaskCredentials(userName: "other@acme.example", integrationCode: nil, zoneLookupURL: nil, environment: environment)

@@ -38,7 +38,7 @@ func withAutotask<R: Sendable>(
 
 func sum<T>(_ items: [T], _ amount: (T) -> Decimal) -> Decimal { items.reduce(0) { $0 + amount($1) } }
 
-@Suite(.timeLimit(.minutes(5)), .serialized)
+@Suite(.timeLimit(.minutes(10)), .serialized)
 struct AutotaskConnectorTests {
     /// The generator's ground truth is the oracle: counts and money per entity, exact.
     static func expectSameBusiness(_ read: AutotaskReadResult, _ snapshot: MSPSnapshot = autotaskSnapshot) {
@@ -224,7 +224,7 @@ struct AutotaskConnectorTests {
 
 /// The same business (seed 5) read through both PSAs' simulators and connectors gives the same records wherever
 /// both PSAs carry the field.
-@Suite(.timeLimit(.minutes(5))) struct CrossPSAReadTests {
+@Suite(.timeLimit(.minutes(10))) struct CrossPSAReadTests {
     func retagged<R: SourceRecord>(_ records: [R], _ change: (inout R) -> Void) -> [R] { records.map { var r = $0; change(&r); return r } }
 
     @Test func connectWiseAndAutotaskAgree() async throws {
@@ -260,7 +260,7 @@ struct AutotaskConnectorTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct AutotaskReadEfficiencyTests {
+@Suite(.timeLimit(.minutes(10))) struct AutotaskReadEfficiencyTests {
     /// A full read issues at most 1.05 times the minimum: one zone lookup, the picklist reads, and one request per
     /// 500 records of each entity (one for an empty entity); the only extra are the `ThresholdInformation` checks.
     @Test func requestsStayWithinFivePercentOfTheMinimum() async throws {
