@@ -38,11 +38,15 @@ let package = Package(
         // ConnectWise PSA's REST API as data: the conditions grammar, paging rules, JSON shapes and their mapping
         // to the domain. Shared by the simulator and the connector; no I/O.
         .target(name: "ConnectWiseAPI", dependencies: ["InsightCore"], swiftSettings: library),
+        // Autotask PSA's REST API as data: the query filter language, paging, JSON shapes, security levels, picklists
+        // and the mapping to the domain. Shared by the simulator and the connector; no I/O.
+        .target(name: "AutotaskAPI", dependencies: ["InsightCore"], swiftSettings: library),
         // Read-only clients of the PSA APIs: GET requests only, paged, incremental, with retries.
         .target(
             name: "InsightConnectors",
             dependencies: [
                 "ConnectWiseAPI", "InsightCore",
+                "AutotaskAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -55,6 +59,18 @@ let package = Package(
             name: "ConnectWiseSimulator",
             dependencies: [
                 "ConnectWiseAPI", "InsightCore", "MSPModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: library
+        ),
+        // An Autotask PSA server over HTTP, serving the same generated business: for tests, benchmarks and the demo.
+        .target(
+            name: "AutotaskSimulator",
+            dependencies: [
+                "AutotaskAPI", "InsightCore", "MSPModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,6 +136,7 @@ let package = Package(
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightConnectors",
                 "InsightSync", "InsightMetrics", "InsightVault", "InsightWeb",
+                "AutotaskAPI", "AutotaskSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,6 +159,7 @@ let package = Package(
             dependencies: [
                 "InsightCore", "InsightStore", "MSPModel", "ConnectWiseAPI", "ConnectWiseSimulator", "InsightConnectors",
                 "InsightMetrics", "InsightSync", "InsightWeb", "InsightVault",
+                "AutotaskAPI", "AutotaskSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -165,6 +183,22 @@ let package = Package(
         .testTarget(
             name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore", "MSPModel"],
             resources: [.copy("Samples")], swiftSettings: strict),
+        .testTarget(
+            name: "AutotaskAPITests", dependencies: ["AutotaskAPI", "InsightCore", "MSPModel"], resources: [.copy("Samples")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AutotaskSimulatorTests",
+            dependencies: [
+                "AutotaskSimulator", "AutotaskAPI", "InsightCore", "MSPModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Schemas")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MSPModelTests", dependencies: ["MSPModel", "InsightCore"], swiftSettings: strict),
         .testTarget(
             name: "ConnectWiseSimulatorTests",
@@ -180,6 +214,7 @@ let package = Package(
             dependencies: [
                 "InsightConnectors", "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "InsightStore", "MSPModel",
                 "InsightTestSupport",
+                "AutotaskAPI", "AutotaskSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -226,7 +261,12 @@ let package = Package(
         .testTarget(name: "InsightVaultTests", dependencies: ["InsightVault"], swiftSettings: strict),
         .testTarget(
             name: "InsightAppTests",
-            dependencies: ["InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors", "InsightMetrics"],
+            dependencies: [
+                "InsightApp", "InsightCore", "InsightStore", "InsightTestSupport", "MSPModel", "InsightConnectors", "InsightMetrics",
+                "AutotaskAPI", "AutotaskSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -7,7 +7,7 @@ import Logging
 /// `psa-insight check connectwise`: the permission doctor.
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the API credentials and the security role PSA Insight will use.", subcommands: [CheckConnectWise.self])
+        abstract: "Check the API credentials and the security role PSA Insight will use.", subcommands: [CheckConnectWise.self, CheckAutotask.self])
 }
 
 struct CheckConnectWise: AsyncParsableCommand {

@@ -8,7 +8,7 @@ import MSPModel
 /// `psa-insight simulate connectwise`: a PSA API on this machine, serving the generated business.
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the generated MSP business as a PSA API simulator.", subcommands: [SimulateConnectWise.self])
+        abstract: "Serve the generated MSP business as a PSA API simulator.", subcommands: [SimulateConnectWise.self, SimulateAutotask.self])
 }
 
 struct SimulateConnectWise: AsyncParsableCommand {

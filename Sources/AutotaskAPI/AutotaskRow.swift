@@ -1,0 +1,121 @@
+public import Foundation
+
+/// A user-defined field's value as Autotask sends it: values are strings on the wire.
+public struct AutotaskUDF: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: String?
+    public init(name: String, value: String?) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A page or item that could not be decoded: which entity, what was wrong, and the start of the body.
+public struct AutotaskDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var entity: String
+    public var reason: String
+    public var excerpt: String
+    public init(entity: String, reason: String, excerpt: String = "") {
+        self.entity = entity
+        self.reason = reason
+        self.excerpt = excerpt
+    }
+    public var description: String {
+        "Autotask sent \(entity) data PSA Insight cannot read: \(reason)" + (excerpt.isEmpty ? "" : " (starts: \(excerpt))")
+    }
+}
+
+/// One item's fields, looked up without regard to case. Accessors are strict about types: a number where a
+/// string belongs is an error naming the field, never a silent `nil`. A missing field and JSON null are `nil`.
+public struct AutotaskRow: Sendable {
+    public let entity: String
+    let fields: [String: AutotaskJSON]
+
+    public init(entity: String, json: AutotaskJSON) throws(AutotaskDecodingError) {
+        guard case .object(let members) = json else { throw AutotaskDecodingError(entity: entity, reason: "an item is not a JSON object") }
+        self.entity = entity
+        var lowered: [String: AutotaskJSON] = [:]
+        for (key, value) in members { lowered[key.lowercased()] = value }
+        self.fields = lowered
+    }
+
+    func value(_ name: String) -> AutotaskJSON? {
+        guard let value = fields[name.lowercased()], value != .null else { return nil }
+        return value
+    }
+
+    func wrong(_ name: String, _ expected: String) -> AutotaskDecodingError {
+        AutotaskDecodingError(entity: entity, reason: "field \(name) is not \(expected)")
+    }
+
+    public func id() throws(AutotaskDecodingError) -> Int {
+        guard let id = try int("id") else { throw AutotaskDecodingError(entity: entity, reason: "an item has no id") }
+        return id
+    }
+
+    public func int(_ name: String) throws(AutotaskDecodingError) -> Int? {
+        guard let value = value(name) else { return nil }
+        guard let int = value.intValue else { throw wrong(name, "an integer") }
+        return int
+    }
+
+    public func decimal(_ name: String) throws(AutotaskDecodingError) -> Decimal? {
+        guard let value = value(name) else { return nil }
+        guard case .number(let number) = value else { throw wrong(name, "a number") }
+        return number
+    }
+
+    public func string(_ name: String) throws(AutotaskDecodingError) -> String? {
+        guard let value = value(name) else { return nil }
+        guard case .string(let text) = value else { throw wrong(name, "a string") }
+        return text
+    }
+
+    /// Booleans; also 0/1, which some fields carry (`Contacts.isActive`, NOTES.md §10).
+    public func bool(_ name: String) throws(AutotaskDecodingError) -> Bool? {
+        guard let value = value(name) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .number(let number) where number == 0 || number == 1: return number == 1
+        default: throw wrong(name, "a boolean")
+        }
+    }
+
+    /// Date-times; an empty string is `nil`.
+    public func date(_ name: String) throws(AutotaskDecodingError) -> Date? {
+        guard let text = try string(name), !text.isEmpty else { return nil }
+        guard let date = AutotaskDate.parse(text) else { throw wrong(name, "a date-time") }
+        return date
+    }
+
+    /// `userDefinedFields`; optional (the docs allow leaving it out).
+    public func udfs() throws(AutotaskDecodingError) -> [AutotaskUDF]? {
+        guard let value = value("userDefinedFields") else { return nil }
+        guard case .array(let items) = value else { throw wrong("userDefinedFields", "an array") }
+        return try items.map { item throws(AutotaskDecodingError) in
+            guard case .string(let name)? = item.member("name") else { throw wrong("userDefinedFields", "a list of {name, value}") }
+            switch item.member("value") {
+            case .string(let text)?: return AutotaskUDF(name: name, value: text)
+            case .number(let number)?: return AutotaskUDF(name: name, value: "\(number)")
+            case .null?, nil: return AutotaskUDF(name: name, value: nil)
+            default: throw wrong("userDefinedFields", "a list of string values")
+            }
+        }
+    }
+}
+
+/// A DTO of one Autotask entity: decoded from a row, encoded back to the wire.
+public protocol AutotaskItem: Sendable, Equatable {
+    static var entity: AutotaskEntity { get }
+    var id: Int { get }
+    init(row: AutotaskRow) throws(AutotaskDecodingError)
+    /// The item with every Swagger field, `null` where empty.
+    var json: AutotaskJSON { get }
+}
+
+extension AutotaskItem {
+    /// Decodes an item from `json`.
+    public static func decode(_ json: AutotaskJSON) throws(AutotaskDecodingError) -> Self {
+        try Self(row: AutotaskRow(entity: entity.rawValue, json: json))
+    }
+}

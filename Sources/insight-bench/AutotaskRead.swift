@@ -1,0 +1,92 @@
+import ArgumentParser
+import AsyncHTTPClient
+import AutotaskAPI
+import AutotaskSimulator
+import Foundation
+import Hummingbird
+import InsightConnectors
+import InsightCore
+import Logging
+import MSPModel
+
+/// Reads a whole generated business from the Autotask simulator through the connector, streaming (each page is
+/// decoded into its DTOs, counted and dropped): records per second, requests issued against the minimum possible,
+/// and the connector's memory above the simulator's.
+struct AutotaskRead: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "autotask-read", abstract: "Read a generated business from the Autotask simulator.")
+
+    @Option(help: "small, medium or large.") var size: String = "medium"
+    @Option(help: "The simulator's port on 127.0.0.1.") var port = 18_091
+
+    func run() async throws {
+        guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
+        let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42, source: .autotask))
+        var settings = AutotaskSimulatorSettings()
+        settings.requestThreshold = nil
+        let tenant = SimulatedAutotaskTenant(business: business, settings: settings)
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .critical
+        let app = AutotaskSimulator.application(tenant: tenant, port: port, logger: quiet)
+        let connector = AutotaskConnector(
+            credentials: AutotaskCredentials(
+                userName: settings.users[0].userName, secret: Secret(settings.users[0].secret), integrationCode: settings.users[0].integrationCode,
+                zoneLookupURL: "http://127.0.0.1:\(port)/atservicesrest/v1.0/zoneInformation"),
+            http: ReadOnlyHTTP(client: .shared), logger: quiet)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            defer { group.cancelAll() }
+            var zone: AutotaskZoneInformation?
+            for _ in 0..<200 where zone == nil {
+                zone = try? await connector.discoverZone()
+                if zone == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            guard zone != nil else { throw ValidationError("the simulator did not start on port \(port)") }
+            let baseline = peakMemoryMiB()
+            let before = await tenant.requestLog.count
+            let clock = ContinuousClock()
+            let start = clock.now
+            var records = 0
+            var minimum = 0
+            func read<Item: AutotaskItem>(_ type: Item.Type) async throws {
+                var count = 0
+                try await connector.pages(Item.entity, query: .all()) { (page: AutotaskPage) throws(AutotaskDecodingError) in
+                    count += try page.decode(Item.self).count
+                }
+                records += count
+                minimum += max(1, (count + 499) / 500)
+            }
+            for entity in [AutotaskEntity.companies, .configurationItems, .billingCodes, .contracts, .billingItems, .timeEntries, .tickets, .tasks, .projects, .opportunities] {
+                _ = try await connector.picklists(entity)
+                minimum += 1
+            }
+            try await read(AutotaskCompany.self)
+            try await read(AutotaskConfigurationItem.self)
+            try await read(AutotaskResource.self)
+            try await read(AutotaskRole.self)
+            try await read(AutotaskBillingCode.self)
+            try await read(AutotaskContract.self)
+            try await read(AutotaskContractService.self)
+            try await read(AutotaskContractServiceUnit.self)
+            try await read(AutotaskContractBlock.self)
+            try await read(AutotaskService.self)
+            try await read(AutotaskInvoice.self)
+            try await read(AutotaskBillingItem.self)
+            try await read(AutotaskTimeEntry.self)
+            try await read(AutotaskTicket.self)
+            try await read(AutotaskTask.self)
+            try await read(AutotaskProject.self)
+            try await read(AutotaskOpportunity.self)
+            try await read(AutotaskProduct.self)
+            try await read(AutotaskExpenseReport.self)
+            try await read(AutotaskExpenseItem.self)
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let requests = await tenant.requestLog.count - before
+            print("business: \(size.rawValue), seed 42")
+            print("records: \(records) in \(format(seconds, decimals: 2)) s = \(format(Double(records) / seconds)) records/s")
+            print("requests: \(requests) (ThresholdInformation checks included); minimum possible: \(minimum) (ratio \(format(Double(requests) / Double(minimum), decimals: 3)))")
+            print("peak memory: \(format(peakMemoryMiB())) MiB, of which the simulator and its business before the read: \(format(baseline)) MiB")
+        }
+    }
+}
