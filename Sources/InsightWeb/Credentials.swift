@@ -9,8 +9,9 @@ public import InsightVault
 /// them opened; a page shows only ``SealedCredentials/setAt`` and ``SealedCredentials/setBy``.
 public enum PSACredentials: Sendable {
     case connectWise(ConnectWiseCredentials)
-    /// Autotask: the API user's username (key), its secret and the integration code (tracking identifier).
-    case autotask(username: String, secret: Secret, integrationCode: String)
+    /// Autotask: the API user's username (key), its secret, the integration code (tracking identifier) and where the
+    /// zone is looked up (Autotask's own address unless pointed at a simulator).
+    case autotask(AutotaskCredentials)
 
     public var psa: PSAKind {
         switch self {
@@ -27,10 +28,10 @@ public enum PSACredentials: Sendable {
             payload = Payload(
                 psa: .connectwise, site: credentials.siteURL, company: credentials.companyID, clientID: credentials.clientID,
                 publicKey: credentials.publicKey, secret: credentials.privateKey.reveal(), username: nil, integrationCode: nil)
-        case .autotask(let username, let secret, let integrationCode):
+        case .autotask(let credentials):
             payload = Payload(
-                psa: .autotask, site: nil, company: nil, clientID: nil, publicKey: nil, secret: secret.reveal(), username: username,
-                integrationCode: integrationCode)
+                psa: .autotask, site: credentials.zoneLookupURL, company: nil, clientID: nil, publicKey: nil, secret: credentials.secret.reveal(),
+                username: credentials.userName, integrationCode: credentials.integrationCode)
         }
         let sealed = try vault.seal(try JSONEncoder().encode(payload), context: tenant.rawValue)
         return SealedCredentials(tenant: tenant, psa: psa, sealed: sealed, keyID: vault.currentKeyID, setAt: now, setBy: user)
@@ -47,7 +48,10 @@ public enum PSACredentials: Sendable {
                     siteURL: payload.site ?? "", companyID: payload.company ?? "", clientID: payload.clientID ?? "",
                     publicKey: payload.publicKey ?? "", privateKey: Secret(payload.secret)))
         case .autotask:
-            return .autotask(username: payload.username ?? "", secret: Secret(payload.secret), integrationCode: payload.integrationCode ?? "")
+            return .autotask(
+                AutotaskCredentials(
+                    userName: payload.username ?? "", secret: Secret(payload.secret), integrationCode: payload.integrationCode ?? "",
+                    zoneLookupURL: payload.site ?? AutotaskCredentials.defaultZoneLookup))
         }
     }
 

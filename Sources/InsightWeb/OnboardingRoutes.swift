@@ -170,6 +170,8 @@ extension WebApp {
                 <label for="username">API user's username (key)</label><input id="username" name="username" type="text" autocomplete="off" required>
                 <label for="secret">Secret</label><input id="secret" name="secret" type="password" autocomplete="off" required>
                 <label for="integration_code">Integration code (tracking identifier)</label><input id="integration_code" name="integration_code" type="text" required>
+                <label for="zone_lookup">Zone lookup address</label><input id="zone_lookup" name="zone_lookup" type="url" value="\(AutotaskCredentials.defaultZoneLookup)" required>
+                <p class="hint">Keep Autotask's address: PSA Insight finds your zone from it. Change it only to point at a test server.</p>
                 """
         }
         return Layout.page(title: "PSA credentials", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "settings"), """
@@ -203,7 +205,11 @@ extension WebApp {
             guard let username = fields.text("username"), let secret = fields.text("secret"), let code = fields.text("integration_code") else {
                 return try await credentialsPage(context, tenant: tenant, user: user, doctor: nil, error: "Fill in every field.")
             }
-            credentials = .autotask(username: username, secret: Secret(secret), integrationCode: code)
+            let zone = fields.text("zone_lookup") ?? AutotaskCredentials.defaultZoneLookup
+            guard let url = URL(string: zone), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                return try await credentialsPage(context, tenant: tenant, user: user, doctor: nil, error: "The zone lookup address must be a URL.")
+            }
+            credentials = .autotask(AutotaskCredentials(userName: username, secret: Secret(secret), integrationCode: code, zoneLookupURL: zone))
         }
         try await store.save(try credentials.sealed(for: tenant.id, by: user.email, vault: vault, at: .now))
         logger.info("credentials set", metadata: ["tenant": "\(tenant.id)", "psa": "\(tenant.psa)", "by": "\(user.email)"])
@@ -241,8 +247,23 @@ extension WebApp {
             } catch {
                 return "<div class=\"card errors\" id=\"doctor\" role=\"alert\"><h2>The connection failed</h2><p>\(error.description)</p></div>"
             }
-        case .autotask:
-            return "<div class=\"card\" id=\"doctor\"><h2>Saved</h2><p>\(WebError.autotaskSyncNotAvailable.description)</p></div>"
+        case .autotask(let credentials):
+            let connector = AutotaskConnector(credentials: credentials, http: ReadOnlyHTTP(client: .shared), logger: logger)
+            do {
+                let report = try await connector.checkPermissions()
+                let lines: [HTML] = report.lines.dropFirst().map { line in
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    let css = trimmed.hasPrefix("OK") ? "ok" : trimmed.hasPrefix("WARNING") || trimmed.hasPrefix("Hourly") ? "warning" : "missing"
+                    return "<li class=\"\(css)\">\(trimmed)</li>"
+                }
+                return """
+                    <div class="card" id="doctor"><h2>\(report.isReady ? "Connection works: every permission is in place" : "Connected, but some permissions are missing")</h2>
+                    <p>API user: \(report.userName)</p><ul>\(lines)</ul>
+                    <p class="hint">\(WebError.autotaskSyncNotAvailable.description)</p></div>
+                    """
+            } catch {
+                return "<div class=\"card errors\" id=\"doctor\" role=\"alert\"><h2>The connection failed</h2><p>\(error.description)</p></div>"
+            }
         }
     }
 

@@ -20,7 +20,7 @@ public enum WebError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyAttempts(let minutes): "Too many failed sign-ins for this address. Try again in \(minutes) minutes."
         case .noCredentials: "No PSA credentials are set for this company: enter them under Settings › PSA credentials."
         case .autotaskSyncNotAvailable:
-            "Autotask sync is not available in this version yet: the Autotask connector is being built (issue 5). Your credentials are kept."
+            "Autotask sync is not available in this version yet: the connector and its permission check work, the sync streams for Autotask are being built. Your credentials are kept."
         }
     }
 

@@ -397,3 +397,43 @@ struct ScheduledSyncTests {
         }
     }
 }
+
+@Suite("Web app with Autotask")
+struct WebAutotaskTests {
+    @Test("Autotask credentials are tested by the Autotask permission doctor, naming a missing section")
+    func autotaskDoctor() async throws {
+        let (simulator, banner) = try Insight.autotaskSimulator(
+            business: GeneratorSettings(size: .small, seed: 5), host: "127.0.0.1", port: 0, logger: LogRecorder().logger)
+        func user(_ prefix: String) throws -> (name: String, secret: String, code: String) {
+            let line = try #require(banner.first { $0.contains("username \(prefix)") })
+            let parts = line.components(separatedBy: ", ")
+            return (String(parts[0].split(separator: " ").last!), String(parts[1].split(separator: " ").last!), String(parts[2].split(separator: " ").last!))
+        }
+        let readOnly = try user("insight-readonly"), noContracts = try user("insight-nocontracts")
+        try await simulator.test(.live) { simulatorClient in
+            let port = try #require(simulatorClient.port)
+            let zoneLookup = "http://127.0.0.1:\(port)/atservicesrest/v1.0/zoneInformation"
+            try await withWebApp { client, store, log in
+                let browser = Browser(client)
+                try await browser.signUp(email: "jane@j.example")
+                let id = try await browser.registerCompany("Juliet MSP", psa: "autotask")
+                try await browser.get("/c/\(id)/eula")
+                try await browser.post("/c/\(id)/eula", [("accept", "yes"), ("version", "2026-11")])
+                let form = try await browser.get("/c/\(id)/settings/credentials")
+                #expect(form.body.contains("Integration code"))
+                let good = try await browser.post("/c/\(id)/settings/credentials", [
+                    ("username", readOnly.name), ("secret", readOnly.secret), ("integration_code", readOnly.code), ("zone_lookup", zoneLookup),
+                ])
+                #expect(good.body.contains("Connection works: every permission is in place"), "\(good.body)")
+                let missing = try await browser.post("/c/\(id)/settings/credentials", [
+                    ("username", noContracts.name), ("secret", noContracts.secret), ("integration_code", noContracts.code), ("zone_lookup", zoneLookup),
+                ])
+                #expect(missing.body.contains("some permissions are missing"))
+                #expect(missing.body.contains("Contracts: set View to All"))
+                for body in browser.bodies { #expect(!body.contains(readOnly.secret) && !body.contains(noContracts.secret)) }
+                #expect(!log.text.contains(readOnly.secret))
+                #expect(try await store.credentials(tenant: Tenant.ID(id))?.psa == .autotask)
+            }
+        }
+    }
+}
