@@ -75,8 +75,17 @@ public final class SQLiteSessionProvider: SQLSessionProvider {
     }
 
     /// Closes the connection; the provider must not be used afterwards.
+    ///
+    /// It runs outside the caller's task, so a cancelled caller (a timeout, Ctrl-C) still closes the connection.
     public func close() async {
-        try? await gate.run { try await connection.close() }
+        let (connection, gate) = (self.connection, self.gate)
+        await Task.detached {
+            do {
+                try await gate.run { try await connection.close() }
+            } catch {
+                try? await connection.close()
+            }
+        }.value
     }
 }
 
