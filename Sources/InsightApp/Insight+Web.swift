@@ -78,8 +78,7 @@ extension Insight {
     /// same share the work through the sync leases.
     static func scheduleSyncs(store: Store, syncs: SyncCoordinator, app: WebApp, every minutes: Int, logger: Logger) async throws {
         while !Task.isCancelled {
-            for sealed in try await store.allCredentials() {
-                guard let tenant = try await store.tenant(sealed.tenant) else { continue }
+            for tenant in try await companiesWithCredentials(store) {
                 logger.info("scheduled sync", metadata: ["tenant": "\(tenant.id)"])
                 await syncs.syncAndWait(tenant)
                 await app.warmDashboards(for: tenant)
@@ -93,12 +92,20 @@ extension Insight {
     public static func syncEveryCompanyOnce(store: Store, vault: CredentialVault, logger: Logger) async throws -> [(tenant: Tenant, status: SyncCoordinator.Status?)] {
         let syncs = SyncCoordinator(store: store, vault: vault, worker: defaultWorkerName, logger: logger)
         var outcomes: [(tenant: Tenant, status: SyncCoordinator.Status?)] = []
-        for sealed in try await store.allCredentials() {
-            guard let tenant = try await store.tenant(sealed.tenant) else { continue }
+        for tenant in try await companiesWithCredentials(store) {
             await syncs.syncAndWait(tenant)
             outcomes.append((tenant, await syncs.status(of: tenant.id)))
         }
         return outcomes
+    }
+
+    /// Every company that has stored PSA credentials: what a scheduler round syncs.
+    static func companiesWithCredentials(_ store: Store) async throws -> [Tenant] {
+        var tenants: [Tenant] = []
+        for sealed in try await store.allCredentials() {
+            if let tenant = try await store.tenant(sealed.tenant) { tenants.append(tenant) }
+        }
+        return tenants
     }
 
     /// What the demo prints for its visitor.
