@@ -151,30 +151,62 @@ public final class AutotaskConnector: Sendable {
     public func pages(
         _ entity: AutotaskEntity, query: AutotaskQuery, consume: (AutotaskPage) throws(AutotaskDecodingError) -> Void
     ) async throws(AutotaskConnectorError) {
+        do {
+            try await pages(entity, query: query, decode: consume, body: { (_: Void) in })
+        } catch let error as AutotaskConnectorError {
+            throw error
+        } catch {
+            // Invariant: `body` throws nothing, so only the connector's own errors reach here.
+            throw .cancelled
+        }
+    }
+
+    /// Reads `entity`'s pages for `query` in order: each page is decoded by `decode` (fetched again when that fails,
+    /// up to the retry policy's attempts, a truncated body looks like a bad one), then handed to `body`, which may
+    /// suspend (to store it) before the next page is asked for. Errors of `body` are rethrown as they are.
+    public func pages<Value: Sendable>(
+        _ entity: AutotaskEntity, query: AutotaskQuery, decode: (AutotaskPage) throws(AutotaskDecodingError) -> Value,
+        body: (Value) async throws -> Void
+    ) async throws {
         let size = min(AutotaskQuery.largestPage, max(1, query.maxRecords ?? options.pageSize))
-        let body = AutotaskQuery(filter: query.filter, maxRecords: size, includeFields: query.includeFields).text
+        let text = AutotaskQuery(filter: query.filter, maxRecords: size, includeFields: query.includeFields).text
         let zoneHost = URLComponents(string: try await base())?.host?.lowercased()
         var url: String? = try await base() + "\(entity.rawValue)/query"
         while let current = url {
             var lastError: AutotaskDecodingError?
-            var next: String??
-            for _ in 0..<max(2, options.retry.attempts) where next == nil {
-                let response = try await post(current, body: body, entity: entity.rawValue)
+            var decoded: (value: Value, next: String?)?
+            for _ in 0..<max(2, options.retry.attempts) where decoded == nil {
+                let response = try await post(current, body: text, entity: entity.rawValue)
                 do {
                     let page = try AutotaskPage.decode(response.body, entity: entity.rawValue)
-                    try consume(page)
-                    next = .some(page.pageDetails.nextPageUrl)
+                    decoded = (try decode(page), page.pageDetails.nextPageUrl)
                 } catch {
                     lastError = error
                 }
             }
-            guard let following = next else {
+            guard let (value, following) = decoded else {
                 // Invariant: the loop ran and failed at least once to get here.
-                throw .decoding(lastError!, request: "POST \(Self.describe(current))")
+                throw AutotaskConnectorError.decoding(lastError!, request: "POST \(Self.describe(current))")
             }
-            if let following, URLComponents(string: following)?.host?.lowercased() != zoneHost { throw .foreignPageURL(following) }
+            if let following, URLComponents(string: following)?.host?.lowercased() != zoneHost {
+                throw AutotaskConnectorError.foreignPageURL(following)
+            }
+            try await body(value)
             url = following
         }
+    }
+
+    /// Every id `entity` holds, a page of ids at a time (`IncludeFields` keeps the pages small).
+    public func ids(_ entity: AutotaskEntity, body: ([Int]) async throws -> Void) async throws {
+        let query = AutotaskQuery(filter: [.gt("id", .int(-1))], includeFields: ["id"])
+        try await pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) -> [Int] in
+            try page.items.map { item throws(AutotaskDecodingError) in
+                guard let id = item.member("id")?.intValue else {
+                    throw AutotaskDecodingError(entity: entity.rawValue, reason: "an item has no id", excerpt: "\(item)".prefix(200).description)
+                }
+                return id
+            }
+        }, body: body)
     }
 
     /// A URL without its query string, for messages.

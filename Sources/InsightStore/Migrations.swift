@@ -17,6 +17,7 @@ extension Migration {
         Migration(id: "0003_kpi_rollups", apply: createKPIRollups),
         Migration(id: "0004_accounts", apply: createAccounts),
         Migration(id: "0005_invitations", apply: createInvitations),
+        Migration(id: "0006_cursor_high_id", apply: addCursorHighID),
     ]
 }
 
@@ -372,4 +373,10 @@ private func createRecordTable(
         .column("expires_at_ms", type: .bigint, .notNull)
         .column("accepted_by", type: .text)
         .run()
+}
+
+/// Streams read by id alone (Autotask entities without a last-modified field) remember the greatest id of their
+/// completed runs: the next incremental run reads only what was created after it.
+@Sendable private func addCursorHighID(_ db: any SQLDatabase) async throws {
+    try await db.alter(table: "sync_cursors").column("high_id", type: .text).run()
 }

@@ -124,6 +124,26 @@ extension Store {
         }
     }
 
+    /// The live records among `ids` (in no particular order; ids not stored, or deleted in the PSA, are left out).
+    public func records<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind, ids: some Collection<ID<R>>) async throws -> [R] {
+        let wanted = Array(Set(ids.map(\.rawValue)))
+        guard !wanted.isEmpty else { return [] }
+        return try await provider.withSession { db in
+            var records: [R] = []
+            for start in stride(from: 0, to: wanted.count, by: 500) {
+                let rows = try await db.select().column("*").from(R.table)
+                    .where("tenant_id", .equal, tenant.rawValue)
+                    .where("source", .equal, source.rawValue)
+                    .where("source_id", .in, Array(wanted[start..<min(start + 500, wanted.count)]))
+                    .where("deleted_at_ms", .is, SQLLiteral.null)
+                    .all()
+                records += try rows.map { row throws(StoreError) in try R(reading: RowReader(row: row, table: R.table)) }
+            }
+            try await R.readChildren(into: &records, tenant: tenant, on: db)
+            return records
+        }
+    }
+
     /// How many live records of this kind `tenant` has (or, with `deleted`, how many were deleted in the PSA),
     /// from one source or from all.
     public func count<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind? = nil, deleted: Bool = false) async throws -> Int {

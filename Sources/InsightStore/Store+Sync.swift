@@ -17,6 +17,8 @@ public struct SyncCursor: Sendable, Equatable {
     public var reconciledAt: Timestamp?
     /// When a run of this stream last completed.
     public var completedAt: Timestamp?
+    /// The greatest id completed runs have read, for streams read by id alone (no last-modified field).
+    public var highID: String?
 
     /// A run that reads records changed after `since` (all when `nil`) in increasing id order.
     public struct Run: Sendable, Equatable {
@@ -39,7 +41,7 @@ public struct SyncCursor: Sendable, Equatable {
 
     public init(
         tenant: Tenant.ID, source: PSAKind, stream: String, highWater: Timestamp? = nil, inProgress: Run? = nil,
-        reconciledAt: Timestamp? = nil, completedAt: Timestamp? = nil
+        reconciledAt: Timestamp? = nil, completedAt: Timestamp? = nil, highID: String? = nil
     ) {
         self.tenant = tenant
         self.source = source
@@ -48,6 +50,7 @@ public struct SyncCursor: Sendable, Equatable {
         self.inProgress = inProgress
         self.reconciledAt = reconciledAt
         self.completedAt = completedAt
+        self.highID = highID
     }
 }
 
@@ -111,7 +114,8 @@ extension Store {
         let reader = RowReader(row: row, table: "sync_cursors")
         var cursor = SyncCursor(
             tenant: tenant, source: source, stream: stream, highWater: try reader.optionalTimestamp("high_water_ms"),
-            reconciledAt: try reader.optionalTimestamp("reconciled_at_ms"), completedAt: try reader.optionalTimestamp("completed_at_ms"))
+            reconciledAt: try reader.optionalTimestamp("reconciled_at_ms"), completedAt: try reader.optionalTimestamp("completed_at_ms"),
+            highID: try reader.optionalString("high_id"))
         if let startedAt = try reader.optionalTimestamp("run_started_at_ms") {
             cursor.inProgress = SyncCursor.Run(
                 since: try reader.optionalTimestamp("run_since_ms"), startedAt: startedAt,
@@ -128,7 +132,7 @@ extension Store {
             ("run_started_at_ms", cursor.inProgress?.startedAt.rawValue), ("run_max_seen_ms", cursor.inProgress?.maxSeen?.rawValue),
             ("after_id", cursor.inProgress?.afterID), ("records_done", cursor.inProgress?.recordsDone ?? 0),
             ("reconciled_at_ms", cursor.reconciledAt?.rawValue), ("completed_at_ms", cursor.completedAt?.rawValue),
-            ("updated_at_ms", now.rawValue),
+            ("high_id", cursor.highID), ("updated_at_ms", now.rawValue),
         ]
         try await db.insert(into: "sync_cursors")
             .columns(["tenant_id", "source", "stream"] + values.map(\.0))

@@ -1,0 +1,342 @@
+import AutotaskAPI
+import Foundation
+public import InsightConnectors
+public import InsightCore
+public import InsightStore
+
+/// Syncs one tenant's Autotask PSA into the store, with the same engine, guarantees and run log as
+/// ``ConnectWiseSync``: a full load the first time, then only what changed, each page stored with its cursor in
+/// one transaction, streams claimed with a lease.
+///
+/// How each entity is read incrementally depends on what Autotask gives it (NOTES.md §3):
+/// - entities with a last-modified field (companies, configuration items, contracts, tickets, projects, tasks,
+///   time entries, opportunities) are read from the last change seen, minus the overlap;
+/// - the others (resources, roles, billing codes, contract services, invoices, billing items, expense items)
+///   are read after the greatest id of the last completed run, so new records arrive every run; changes to
+///   existing ones arrive with the daily reconciliation (``SyncOptions/reconcileEverySeconds``), which reads
+///   them in full again and marks the ids gone as deleted.
+///
+/// What one entity's mapping needs from another is read alongside each page (a contract's blocks, a contract
+/// service's units and service, an expense item's report) or from what the store already holds (a time entry's
+/// ticket, task, contract, role and resource), so streams run side by side and no whole entity is held in memory.
+/// Picklists are read once per run and entity, and only when a page needs them: a run with nothing new costs one
+/// request per entity.
+public struct AutotaskSync: Sendable {
+    public let store: Store
+    public let connector: AutotaskConnector
+    public let tenant: Tenant
+    public let options: SyncOptions
+    let onEvent: @Sendable (SyncEvent) -> Void
+    let clock: @Sendable () -> Timestamp
+
+    public init(
+        store: Store, connector: AutotaskConnector, tenant: Tenant, options: SyncOptions,
+        clock: @escaping @Sendable () -> Timestamp = { .now },
+        onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.connector = connector
+        self.tenant = tenant
+        self.options = options
+        self.clock = clock
+        self.onEvent = onEvent
+    }
+
+    /// The streams read (Autotask entity names), in the order they are started, with what each needs first.
+    public static let streams: [(name: String, needs: [String])] = [
+        (AutotaskEntity.timeEntries.rawValue, [
+            AutotaskEntity.tickets.rawValue, AutotaskEntity.tasks.rawValue, AutotaskEntity.contracts.rawValue,
+            AutotaskEntity.roles.rawValue, AutotaskEntity.resources.rawValue,
+        ]),
+        (AutotaskEntity.tickets.rawValue, []),
+        (AutotaskEntity.projects.rawValue, []),
+        (AutotaskEntity.tasks.rawValue, [AutotaskEntity.projects.rawValue]),
+        (AutotaskEntity.contracts.rawValue, []),
+        (AutotaskEntity.roles.rawValue, []),
+        (AutotaskEntity.resources.rawValue, []),
+        (AutotaskEntity.configurationItems.rawValue, []),
+        (AutotaskEntity.invoices.rawValue, []),
+        (AutotaskEntity.billingItems.rawValue, []),
+        (AutotaskEntity.contractServices.rawValue, []),
+        (AutotaskEntity.companies.rawValue, []),
+        (AutotaskEntity.billingCodes.rawValue, []),
+        (AutotaskEntity.opportunities.rawValue, []),
+        (AutotaskEntity.expenseItems.rawValue, []),
+    ]
+
+    /// Runs every stream once and reports what happened. Throws only when Autotask cannot be reached at all (unknown
+    /// user, wrong secret or integration code): then nothing was read, and the run log says why.
+    public func run() async throws -> SyncReport {
+        try await StreamSync(
+            source: AutotaskSource(connector: connector, tenant: tenant, store: store), store: store, tenant: tenant,
+            options: options, clock: clock, onEvent: onEvent
+        ).run()
+    }
+}
+
+/// Autotask PSA as the sync engine reads it.
+struct AutotaskSource: SyncSource {
+    let connector: AutotaskConnector
+    let tenant: Tenant
+    let store: Store
+
+    static let psa = PSAKind.autotask
+    static let discovery = "zoneInformation"
+    static var streams: [(name: String, needs: [String])] { AutotaskSync.streams }
+
+    func connect() async throws -> Connection {
+        _ = try await connector.discoverZone()
+        return Connection(source: self, picklists: PicklistCache(connector: connector))
+    }
+
+    struct Connection: SyncConnection {
+        let source: AutotaskSource
+        let picklists: PicklistCache
+        var connector: AutotaskConnector { source.connector }
+        var tenant: Tenant.ID { source.tenant.id }
+
+        func entity(_ stream: String) throws -> AutotaskEntity {
+            guard let entity = AutotaskEntity(rawValue: stream) else { throw SyncError.unknownStream(stream) }
+            return entity
+        }
+
+        func prepare(_ run: inout SyncCursor.Run, stream: String, cursor: SyncCursor, reconcile: Bool) {
+            guard let entity = AutotaskEntity(rawValue: stream), entity.lastModifiedField == nil else { return }
+            // Read by id alone: new records after the last run's greatest id, or everything again to reconcile.
+            run.since = nil
+            run.afterID = reconcile ? nil : cursor.highID
+        }
+
+        func count(_ stream: String) async throws -> Int? {
+            try await connector.count(try entity(stream))
+        }
+
+        /// The filter of one read: changed since `run.since` where the entity has a last-modified field, and after
+        /// the last id stored (Autotask returns items by id, ascending).
+        func filter(_ entity: AutotaskEntity, _ run: SyncCursor.Run) -> [AutotaskFilter] {
+            var filter: [AutotaskFilter] = [.gt("id", .int(run.afterID.flatMap { Int($0) } ?? -1))]
+            if let since = run.since, let field = entity.lastModifiedField { filter.append(.since(field, since.date)) }
+            return filter
+        }
+
+        func read(_ stream: String, run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void) async throws -> Set<String>? {
+            let entity = try entity(stream)
+            let query = AutotaskQuery(filter: filter(entity, run))
+            var seen: Set<String> = []
+            /// Reads `Item`s page by page, maps each page with `map` (which may read more) and stores it.
+            func readPages<Item: AutotaskItem, R: StoredRecord>(
+                _ type: Item.Type, _ map: ([Item]) async throws -> (records: [R], requests: Int)
+            ) async throws {
+                try await connector.pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) in
+                    try page.decode(Item.self)
+                }, body: { items in
+                    guard !items.isEmpty else { return }
+                    let (records, requests) = try await map(items)
+                    var page = StreamPage(records)
+                    // Records a mapping leaves out (billing codes that are not work types…) still move the cursor.
+                    page.lastID = String(items.map(\.id).max() ?? 0)
+                    page.requests = 1 + requests
+                    if listIDs { seen.formUnion(items.map { String($0.id) }) }
+                    try await store(page)
+                })
+            }
+            switch entity {
+            case .companies: try await readPages(AutotaskCompany.self) { try await mapped($0, .companies, AutotaskRecords.company) }
+            case .configurationItems:
+                try await readPages(AutotaskConfigurationItem.self) { try await mapped($0, .configurationItems, AutotaskRecords.configurationItem) }
+            case .resources: try await readPages(AutotaskResource.self) { try await mapped($0, nil, AutotaskRecords.member) }
+            case .roles: try await readPages(AutotaskRole.self) { try await mapped($0, nil, AutotaskRecords.workRole) }
+            case .billingCodes: try await readPages(AutotaskBillingCode.self) { try await mapped($0, .billingCodes, AutotaskRecords.workType) }
+            case .invoices: try await readPages(AutotaskInvoice.self) { try await mapped($0, nil, AutotaskRecords.invoice) }
+            case .billingItems: try await readPages(AutotaskBillingItem.self) { try await mapped($0, .billingItems, AutotaskRecords.productLine) }
+            case .tickets: try await readPages(AutotaskTicket.self) { try await mapped($0, .tickets, AutotaskRecords.ticket) }
+            case .projects: try await readPages(AutotaskProject.self) { try await mapped($0, .projects, AutotaskRecords.project) }
+            case .opportunities: try await readPages(AutotaskOpportunity.self) { try await mapped($0, .opportunities, AutotaskRecords.opportunity) }
+            case .contracts: try await readPages(AutotaskContract.self, agreements)
+            case .contractServices: try await readPages(AutotaskContractService.self, additions)
+            case .tasks: try await readPages(AutotaskTask.self, tasks)
+            case .timeEntries: try await readPages(AutotaskTimeEntry.self, timeEntries)
+            case .expenseItems: try await readPages(AutotaskExpenseItem.self, expenses)
+            case .configurationItemTypes, .contractServiceUnits, .contractBlocks, .services, .products, .expenseReports:
+                throw SyncError.unknownStream(stream)
+            }
+            // Only a read of everything can stand for the list of ids.
+            return listIDs && run.since == nil && run.afterID == nil ? seen : nil
+        }
+
+        // MARK: Mapping
+
+        /// A context with the tenant's currency and the picklists of `entity`, when its mapping reads any.
+        func context(_ entity: AutotaskEntity?) async throws -> (AutotaskContext, requests: Int) {
+            var context = AutotaskContext(currency: source.tenant.baseCurrency)
+            guard let entity else { return (context, 0) }
+            let (lists, requests) = try await picklists.lists(entity)
+            context.picklists[entity] = lists
+            return (context, requests)
+        }
+
+        func mapped<Item, R>(
+            _ items: [Item], _ entity: AutotaskEntity?, _ map: (Item, AutotaskContext) throws(AutotaskDecodingError) -> R?
+        ) async throws -> (records: [R], requests: Int) {
+            let (context, requests) = try await context(entity)
+            return (try items.compactMap { item throws(AutotaskDecodingError) in try map(item, context) }, requests)
+        }
+
+        /// Every item of `Item` whose `field` is one of `values`, a chunk of values per query.
+        func children<Item: AutotaskItem>(_ type: Item.Type, _ field: String, in values: some Collection<Int>) async throws -> (items: [Item], requests: Int) {
+            let values = Array(Set(values)).sorted()
+            var items: [Item] = []
+            var requests = 0
+            for start in stride(from: 0, to: values.count, by: 200) {
+                let chunk = values[start..<min(start + 200, values.count)]
+                let query = AutotaskQuery(filter: [.condition(.in, field: field, value: .array(chunk.map { .int($0) }))])
+                try await connector.pages(Item.entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) in
+                    try page.decode(Item.self)
+                }, body: { page in
+                    requests += 1
+                    items += page
+                })
+            }
+            // Autotask returns each query's items by id; the chunks keep that order only within themselves.
+            return (items.sorted { $0.id < $1.id }, requests)
+        }
+
+        /// Contracts, with the hours of their blocks.
+        func agreements(_ items: [AutotaskContract]) async throws -> (records: [Agreement], requests: Int) {
+            let (context, picklistRequests) = try await context(.contracts)
+            let (blocks, requests) = try await children(AutotaskContractBlock.self, "contractID", in: items.map(\.id))
+            var hours: [Int: Decimal] = [:]
+            for block in blocks { if let contract = block.contractID { hours[contract, default: 0] += block.hours ?? 0 } }
+            let records = try items.map { item throws(AutotaskDecodingError) in
+                try AutotaskRecords.agreement(item, blockHours: hours[item.id], context)
+            }
+            return (records, picklistRequests + requests)
+        }
+
+        /// Contract services, with their unit periods and the names of their services.
+        func additions(_ items: [AutotaskContractService]) async throws -> (records: [AgreementAddition], requests: Int) {
+            var context = AutotaskContext(currency: source.tenant.baseCurrency)
+            let (units, unitRequests) = try await children(AutotaskContractServiceUnit.self, "contractServiceID", in: items.map(\.id))
+            // The latest unit period of each service, as a read of the whole entity would leave it.
+            for unit in units { if let service = unit.contractServiceID { context.serviceUnits[service] = unit } }
+            let (services, serviceRequests) = try await children(AutotaskService.self, "id", in: items.compactMap(\.serviceID))
+            for service in services { context.serviceName[service.id] = service.name }
+            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.addition(item, context) }
+            return (records, unitRequests + serviceRequests)
+        }
+
+        /// Expense items, with the submitter of their reports.
+        func expenses(_ items: [AutotaskExpenseItem]) async throws -> (records: [ExpenseEntry], requests: Int) {
+            var context = AutotaskContext(currency: source.tenant.baseCurrency)
+            let (reports, requests) = try await children(AutotaskExpenseReport.self, "id", in: items.compactMap(\.expenseReportID))
+            for report in reports { context.reportSubmitter[report.id] = report.submitterID }
+            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.expense(item, context) }
+            return (records, requests)
+        }
+
+        /// Tasks, with the company of their project (already synced).
+        func tasks(_ items: [AutotaskTask]) async throws -> (records: [Ticket], requests: Int) {
+            var (context, requests) = try await context(.tasks)
+            let projects = try await source.store.records(
+                tenant: tenant, Project.self, source: .autotask, ids: items.compactMap(\.projectID).map { ID<Project>(String($0)) })
+            for project in projects {
+                if let id = Int(project.id.rawValue), let company = Int(project.companyID.rawValue) { context.projectCompany[id] = company }
+            }
+            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.task(item, context) }
+            return (records, requests)
+        }
+
+        /// Time entries, with their ticket's or task's company, their contract's company, their role's rate and their
+        /// resource's cost (all already synced).
+        func timeEntries(_ items: [AutotaskTimeEntry]) async throws -> (records: [TimeEntry], requests: Int) {
+            var (context, requests) = try await context(.timeEntries)
+            let store = source.store
+            func int(_ text: String) -> Int? { Int(text) }
+            let ticketIDs = (items.compactMap(\.ticketID) + items.compactMap(\.taskID)).map { ID<Ticket>(String($0)) }
+            let tickets = try await store.records(tenant: tenant, Ticket.self, source: .autotask, ids: ticketIDs)
+            for ticket in tickets {
+                guard let id = int(ticket.id.rawValue), let company = int(ticket.companyID.rawValue) else { continue }
+                context.ticketCompany[id] = company
+                if let project = ticket.projectID.flatMap({ int($0.rawValue) }) {
+                    // A task is stored as a project ticket: its company is its project's.
+                    context.taskProject[id] = project
+                    context.projectCompany[project] = company
+                }
+            }
+            let agreements = try await store.records(
+                tenant: tenant, Agreement.self, source: .autotask, ids: items.compactMap(\.contractID).map { ID<Agreement>(String($0)) })
+            for agreement in agreements {
+                if let id = int(agreement.id.rawValue), let company = int(agreement.companyID.rawValue) { context.contractCompany[id] = company }
+            }
+            let roles = try await store.records(
+                tenant: tenant, WorkRole.self, source: .autotask, ids: items.compactMap(\.roleID).map { ID<WorkRole>(String($0)) })
+            for role in roles { if let id = int(role.id.rawValue) { context.roleRate[id] = role.hourlyRate?.amount } }
+            let members = try await store.records(
+                tenant: tenant, Member.self, source: .autotask, ids: items.compactMap(\.resourceID).map { ID<Member>(String($0)) })
+            for member in members {
+                if let id = int(member.id.rawValue) { context.resourceCost[id] = member.rates.first?.hourlyCost?.amount }
+            }
+            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.timeEntry(item, context) }
+            return (records, requests)
+        }
+
+        // MARK: Deletions
+
+        func presentIDs(_ stream: String) async throws -> (ids: Set<String>, requests: Int)? {
+            // Tickets and tasks share a table: the ticket stream looks at both, the task stream at neither.
+            let entities: [AutotaskEntity]
+            switch try entity(stream) {
+            case .tickets: entities = [.tickets, .tasks]
+            case .tasks: return nil
+            case let other: entities = [other]
+            }
+            var present: Set<String> = []
+            var requests = 0
+            for entity in entities {
+                try await connector.ids(entity) { ids in
+                    requests += 1
+                    present.formUnion(ids.map(String.init))
+                }
+            }
+            return (present, requests)
+        }
+
+        func deletionMarker(for stream: String) throws -> StreamDeletionMarker {
+            switch try entity(stream) {
+            case .companies: marker(deleting: Company.self, from: .autotask)
+            case .configurationItems: marker(deleting: ConfigurationItem.self, from: .autotask)
+            case .resources: marker(deleting: Member.self, from: .autotask)
+            case .roles: marker(deleting: WorkRole.self, from: .autotask)
+            case .billingCodes: marker(deleting: WorkType.self, from: .autotask)
+            case .contracts: marker(deleting: Agreement.self, from: .autotask)
+            case .contractServices: marker(deleting: AgreementAddition.self, from: .autotask)
+            case .invoices: marker(deleting: Invoice.self, from: .autotask)
+            case .billingItems: marker(deleting: ProductLine.self, from: .autotask)
+            case .timeEntries: marker(deleting: TimeEntry.self, from: .autotask)
+            case .tickets, .tasks: marker(deleting: Ticket.self, from: .autotask)
+            case .projects: marker(deleting: Project.self, from: .autotask)
+            case .opportunities: marker(deleting: Opportunity.self, from: .autotask)
+            case .expenseItems: marker(deleting: ExpenseEntry.self, from: .autotask)
+            case .configurationItemTypes, .contractServiceUnits, .contractBlocks, .services, .products, .expenseReports:
+                throw SyncError.unknownStream(stream)
+            }
+        }
+    }
+}
+
+/// The picklists of each entity, read at most once per run, on first use.
+actor PicklistCache {
+    let connector: AutotaskConnector
+    private var cached: [AutotaskEntity: Task<AutotaskPicklists, any Error>] = [:]
+
+    init(connector: AutotaskConnector) { self.connector = connector }
+
+    /// `entity`'s picklists, and the requests this call made (1 the first time, then 0).
+    func lists(_ entity: AutotaskEntity) async throws -> (AutotaskPicklists, requests: Int) {
+        if let pending = cached[entity] { return (try await pending.value, 0) }
+        let connector = self.connector
+        let task = Task { () throws -> AutotaskPicklists in try await connector.picklists(entity) }
+        cached[entity] = task
+        return (try await task.value, 1)
+    }
+}
