@@ -55,6 +55,12 @@ public enum AutotaskJSON: Sendable, Equatable, Codable {
     }
 
     /// The value as an `Int` when it is an integral number.
+    /// The text of a string value.
+    public var stringValue: String? {
+        guard case .string(let value) = self else { return nil }
+        return value
+    }
+
     public var intValue: Int? {
         guard case .number(let value) = self else { return nil }
         var input = value

@@ -86,6 +86,8 @@ struct AutotaskSource: SyncSource {
 
     func connect() async throws -> Connection {
         _ = try await connector.discoverZone()
+        // One authenticated request, so that wrong credentials stop the run before any stream starts.
+        _ = try await connector.threshold()
         return Connection(source: self, picklists: PicklistCache(connector: connector))
     }
 
@@ -107,6 +109,33 @@ struct AutotaskSource: SyncSource {
             run.afterID = reconcile ? nil : cursor.highID
         }
 
+        /// A missing right does not fail a query in Autotask: the rows are silently left out (NOTES.md §7). So before a
+        /// first load or a reconciliation, the entities the stream reads must be readable in full.
+        func verifyAccess(_ stream: String) async throws -> Int {
+            let entities: [AutotaskEntity]
+            switch try entity(stream) {
+            case .tickets: entities = [.tickets, .tasks]
+            case .contracts: entities = [.contracts, .contractBlocks]
+            case .contractServices: entities = [.contractServices, .contractServiceUnits, .services]
+            case .expenseItems: entities = [.expenseItems, .expenseReports]
+            case let other: entities = [other]
+            }
+            let place = "In Autotask, Admin > Resources/Users (HR) > Security > Security Levels > (the API user's level)"
+            for entity in entities {
+                switch try await connector.entityInformation(entity).userAccessForQuery {
+                case .all: continue
+                case .restricted:
+                    throw AutotaskConnectorError.forbidden(
+                        entity: "all of \(entity.rawValue) (only the user's own rows)",
+                        fix: "\(place) > \(entity.section.rawValue): set View to All")
+                case .none:
+                    throw AutotaskConnectorError.forbidden(
+                        entity: entity.rawValue, fix: "\(place) > \(entity.section.rawValue): set View to All")
+                }
+            }
+            return entities.count
+        }
+
         func count(_ stream: String) async throws -> Int? {
             try await connector.count(try entity(stream))
         }
@@ -123,18 +152,32 @@ struct AutotaskSource: SyncSource {
             let entity = try entity(stream)
             let query = AutotaskQuery(filter: filter(entity, run))
             var seen: Set<String> = []
+            let modifiedField = run.since == nil ? nil : entity.lastModifiedField
             /// Reads `Item`s page by page, maps each page with `map` (which may read more) and stores it.
             func readPages<Item: AutotaskItem, R: StoredRecord>(
                 _ type: Item.Type, _ map: ([Item]) async throws -> (records: [R], requests: Int)
             ) async throws {
                 try await connector.pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) in
-                    try page.decode(Item.self)
-                }, body: { items in
-                    guard !items.isEmpty else { return }
-                    let (records, requests) = try await map(items)
+                    try page.items.map { json throws(AutotaskDecodingError) in
+                        (item: try Item.decode(json), modified: modifiedField.flatMap { json.member($0)?.stringValue }.flatMap(AutotaskDate.parse))
+                    }
+                }, body: { (decoded: [(item: Item, modified: Date?)]) in
+                    let items = decoded.map(\.item)
+                    // An incremental read starts a little before the last change seen: what it reads again unchanged
+                    // is not mapped again (its picklists and children would cost requests for nothing).
+                    var changed = items
+                    if modifiedField != nil, !items.isEmpty {
+                        let stored = try await source.store.records(
+                            tenant: tenant, R.self, source: .autotask, ids: items.map { ID<R>(String($0.id)) })
+                        let known = Dictionary(stored.map { ($0.id.rawValue, $0.updatedAt) }, uniquingKeysWith: { first, _ in first })
+                        changed = decoded.filter { item, modified in
+                            modified.map { known[String(item.id)] != Timestamp($0) } ?? true
+                        }.map(\.item)
+                    }
+                    let (records, requests) = changed.isEmpty ? ([], 0) : try await map(changed)
                     var page = StreamPage(records)
                     // Records a mapping leaves out (billing codes that are not work types…) still move the cursor.
-                    page.lastID = String(items.map(\.id).max() ?? 0)
+                    page.lastID = items.map(\.id).max().map(String.init)
                     page.requests = 1 + requests
                     if listIDs { seen.formUnion(items.map { String($0.id) }) }
                     try await store(page)

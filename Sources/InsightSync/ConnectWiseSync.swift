@@ -85,6 +85,9 @@ struct ConnectWiseSource: SyncSource {
 
         func prepare(_ run: inout SyncCursor.Run, stream: String, cursor: SyncCursor, reconcile: Bool) {}
 
+        /// ConnectWise answers 403 to what the role does not allow: nothing to check beforehand.
+        func verifyAccess(_ stream: String) async throws -> Int { 0 }
+
         func count(_ stream: String) async throws -> Int? {
             stream == ConnectWiseEndpoint.additions.path ? nil : try await connector.count(stream, base: base)
         }

@@ -24,6 +24,9 @@ protocol SyncConnection: Sendable {
     /// Adjusts a run that is about to start (not a resumed one). `run.since` is the incremental start the engine
     /// chose (`nil` for a full read); `reconcile` says whether deletions will be looked for.
     func prepare(_ run: inout SyncCursor.Run, stream: String, cursor: SyncCursor, reconcile: Bool)
+    /// Makes sure the PSA lets this user read everything `stream` reads, before a first load or a look for
+    /// deletions (where missing rows would pass for deleted ones); returns the requests it took.
+    func verifyAccess(_ stream: String) async throws -> Int
     /// How many records a first full load of `stream` will read, when the PSA can say (one request).
     func count(_ stream: String) async throws -> Int?
     /// Reads `run` of `stream` (after `run.afterID`), handing each page to `store` in order. `listIDs` asks for
@@ -210,6 +213,7 @@ private struct StreamRun<Source: SyncSource> {
         }
         cursor.inProgress = run
         try await store.record(entry)
+        if firstLoad || reconcile { entry.requests += try await connection.verifyAccess(stream) }
         if run.since == nil && run.afterID == nil && cursor.completedAt == nil, let expected = try await connection.count(stream) {
             entry.expected = expected
             entry.requests += 1

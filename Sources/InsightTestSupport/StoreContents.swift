@@ -7,7 +7,7 @@ public struct StoreContents: Equatable, Sendable {
     public var companies: Set<Company>, configurations: Set<ConfigurationItem>, members: Set<Member>, workTypes: Set<WorkType>
     public var workRoles: Set<WorkRole>, agreements: Set<Agreement>, additions: Set<AgreementAddition>, invoices: Set<Invoice>
     public var products: Set<ProductLine>, timeEntries: Set<TimeEntry>, expenses: Set<ExpenseEntry>, tickets: Set<Ticket>
-    public var projects: Set<Project>
+    public var projects: Set<Project>, opportunities: Set<Opportunity>
 
     public init(_ store: Store, tenant: Tenant.ID, source: PSAKind = .connectwise) async throws {
         func all<R: StoredRecord & Hashable>(_ type: R.Type) async throws -> Set<R> {
@@ -26,12 +26,13 @@ public struct StoreContents: Equatable, Sendable {
         expenses = try await all(ExpenseEntry.self)
         tickets = try await all(Ticket.self)
         projects = try await all(Project.self)
+        opportunities = try await all(Opportunity.self)
     }
 
     /// How many records in all.
     public var total: Int {
         companies.count + configurations.count + members.count + workTypes.count + workRoles.count + agreements.count
-            + additions.count + invoices.count + products.count + timeEntries.count + expenses.count + tickets.count + projects.count
+            + additions.count + invoices.count + products.count + timeEntries.count + expenses.count + tickets.count + projects.count + opportunities.count
     }
 }
 
