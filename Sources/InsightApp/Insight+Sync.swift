@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AutotaskSimulator
 import ConnectWiseSimulator
 import Foundation
 import Hummingbird
@@ -38,6 +39,15 @@ extension Insight {
         return try await ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: options, onEvent: onEvent).run()
     }
 
+    /// Syncs `tenant` from its Autotask database.
+    public static func syncAutotask(
+        store: Store, tenant: Tenant, credentials: AutotaskCredentials, options: SyncOptions, logger: Logger,
+        onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        let connector = AutotaskConnector(credentials: credentials, http: ReadOnlyHTTP(client: .shared), logger: logger)
+        return try await AutotaskSync(store: store, connector: connector, tenant: tenant, options: options, onEvent: onEvent).run()
+    }
+
     /// The tenant id a simulated PSA's data is stored under.
     public static func simulatedTenantID(_ psa: PSAKind) -> Tenant.ID { Tenant.ID("demo-\(psa.rawValue)") }
 
@@ -53,6 +63,55 @@ extension Insight {
         if try await store.tenant(tenant.id) == nil { try await store.save(tenant) }
         return try await withSimulatedConnectWise(serving: business) { credentials in
             try await syncConnectWise(store: store, tenant: tenant, credentials: credentials, options: options, logger: logger, onEvent: onEvent)
+        }
+    }
+
+    /// Generates the business, serves it from an Autotask simulator inside this process (read-only API user),
+    /// creates the demo tenant when needed and syncs it.
+    public static func syncSimulatedAutotask(
+        store: Store, business settings: GeneratorSettings, options: SyncOptions, logger: Logger,
+        onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        var tagged = settings
+        tagged.source = .autotask
+        let business = try MSPBusiness.generate(tagged)
+        let tenant = business.tenant(id: simulatedTenantID(.autotask))
+        if try await store.tenant(tenant.id) == nil { try await store.save(tenant) }
+        return try await withSimulatedAutotask(serving: business) { credentials in
+            try await syncAutotask(store: store, tenant: tenant, credentials: credentials, options: options, logger: logger, onEvent: onEvent)
+        }
+    }
+
+    /// Serves `business` (generated with the Autotask source) from an Autotask simulator inside this process (on a
+    /// free port of 127.0.0.1) while `body` runs with the credentials of its read-only API user.
+    public static func withSimulatedAutotask<R: Sendable>(
+        serving business: MSPBusiness, _ body: @escaping @Sendable (AutotaskCredentials) async throws -> R
+    ) async throws -> R {
+        let simulator = AutotaskSimulatorSettings()
+        let tenant = SimulatedAutotaskTenant(business: business, settings: simulator)
+        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+        var simulatorLogger = Logger(label: "psa-insight.simulator.autotask")
+        simulatorLogger.logLevel = .critical
+        let application = AutotaskSimulator.application(tenant: tenant, port: 0, logger: simulatorLogger) { port in
+            listening.yield(port)
+            listening.finish()
+        }
+        return try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask {
+                try await application.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            // Invariant: the simulator's settings always hold the read-only user first.
+            let user = simulator.users[0]
+            let credentials = AutotaskCredentials(
+                userName: user.userName, secret: Secret(user.secret), integrationCode: user.integrationCode,
+                zoneLookupURL: AutotaskSimulatorSettings.zoneLookupURL(publicURL: "http://127.0.0.1:\(port)", user: user.userName)
+                    .components(separatedBy: "?")[0])
+            let result = try await body(credentials)
+            group.cancelAll()
+            return result
         }
     }
 

@@ -115,40 +115,55 @@ extension Insight {
         public var password: String
     }
 
-    /// The one-command demo: generates the business, serves it from a ConnectWise simulator inside this process,
-    /// creates the demo company and its owner (a fresh password each start), syncs it with `onEvent` reporting
-    /// progress, then serves the app until cancelled.
+    /// The one-command demo: generates the business, serves it from a ConnectWise simulator and from an Autotask
+    /// simulator inside this process, creates one demo company for each with the same owner (a fresh password each
+    /// start), syncs both with `onEvent` reporting progress, then serves the app until cancelled. The two companies
+    /// are the same MSP read through two PSAs: their dashboards show the same numbers.
     public static func demo(
         store: Store, vault: CredentialVault, business settings: GeneratorSettings, options: ServeOptions, logger: Logger,
         onEvent: @escaping @Sendable (SyncEvent) -> Void, onReady: @escaping @Sendable (DemoLogin) async -> Void
     ) async throws {
         try await store.migrate(now: .now)
         let business = try MSPBusiness.generate(settings)
-        try await withSimulatedConnectWise(serving: business) { credentials in
-            let tenant = business.tenant(id: simulatedTenantID(.connectwise))
+        var autotaskSettings = settings
+        autotaskSettings.source = .autotask
+        let autotaskBusiness = try MSPBusiness.generate(autotaskSettings)
+        let password = Tokens.random().prefix(16).description
+        let email = "demo@psa-insight.local"
+        let hash = try await WebApp.hashPassword(password, cost: options.web.bcryptCost)
+        let user: UserAccount
+        if let existing = try await store.user(email: email) {
+            try await store.setPasswordHash(hash, for: existing.id)
+            user = existing
+        } else {
+            user = UserAccount(id: UserAccount.ID("demo-owner"), email: email, passwordHash: hash, emailVerifiedAt: .now, createdAt: .now)
+            try await store.create(user, verifyTokenHash: nil)
+        }
+        /// Creates the demo company of `psa` with its owner, EULA and the simulator's credentials (sealed again at every
+        /// start: the simulator's port changes).
+        @Sendable func prepare(_ business: MSPBusiness, _ psa: PSAKind, _ credentials: PSACredentials) async throws -> Tenant {
+            var tenant = business.tenant(id: simulatedTenantID(psa))
+            tenant.name += psa == .connectwise ? " (ConnectWise)" : " (Autotask)"
             try await store.save(tenant)
-            let password = Tokens.random().prefix(16).description
-            let email = "demo@psa-insight.local"
-            let hash = try await WebApp.hashPassword(password, cost: options.web.bcryptCost)
-            let user: UserAccount
-            if let existing = try await store.user(email: email) {
-                try await store.setPasswordHash(hash, for: existing.id)
-                user = existing
-            } else {
-                user = UserAccount(id: UserAccount.ID("demo-owner"), email: email, passwordHash: hash, emailVerifiedAt: .now, createdAt: .now)
-                try await store.create(user, verifyTokenHash: nil)
-            }
             try await store.save(Membership(tenant: tenant.id, user: user.id, role: .owner), at: .now)
             try await store.save(WebApp.eulaAcceptance(tenant: tenant.id, user: user.id, address: "127.0.0.1 (demo set-up)"))
-            // The simulator's port changes with every start: its credentials are sealed again each time.
-            try await store.save(try PSACredentials.connectWise(credentials).sealed(for: tenant.id, by: email, vault: vault, at: .now))
-            _ = try await syncConnectWise(
-                store: store, tenant: tenant, credentials: credentials, options: SyncOptions(worker: defaultWorkerName), logger: logger,
-                onEvent: onEvent)
-            var serveOptions = options
-            serveOptions.syncEveryMinutes = nil
-            try await serve(store: store, vault: vault, options: serveOptions, logger: logger) { port in
-                await onReady(DemoLogin(url: "http://\(options.host):\(port)", email: email, password: password))
+            try await store.save(try credentials.sealed(for: tenant.id, by: email, vault: vault, at: .now))
+            return tenant
+        }
+        try await withSimulatedConnectWise(serving: business) { connectWise in
+            try await withSimulatedAutotask(serving: autotaskBusiness) { autotask in
+                let syncOptions = SyncOptions(worker: defaultWorkerName)
+                let first = try await prepare(business, .connectwise, .connectWise(connectWise))
+                _ = try await syncConnectWise(
+                    store: store, tenant: first, credentials: connectWise, options: syncOptions, logger: logger, onEvent: onEvent)
+                let second = try await prepare(autotaskBusiness, .autotask, .autotask(autotask))
+                _ = try await syncAutotask(
+                    store: store, tenant: second, credentials: autotask, options: syncOptions, logger: logger, onEvent: onEvent)
+                var serveOptions = options
+                serveOptions.syncEveryMinutes = nil
+                try await serve(store: store, vault: vault, options: serveOptions, logger: logger) { port in
+                    await onReady(DemoLogin(url: "http://\(options.host):\(port)", email: email, password: password))
+                }
             }
         }
     }

@@ -258,8 +258,7 @@ extension WebApp {
                 }
                 return """
                     <div class="card" id="doctor"><h2>\(report.isReady ? "Connection works: every permission is in place" : "Connected, but some permissions are missing")</h2>
-                    <p>API user: \(report.userName)</p><ul>\(lines)</ul>
-                    <p class="hint">\(WebError.autotaskSyncNotAvailable.description)</p></div>
+                    <p>API user: \(report.userName)</p><ul>\(lines)</ul></div>
                     """
             } catch {
                 return "<div class=\"card errors\" id=\"doctor\" role=\"alert\"><h2>The connection failed</h2><p>\(error.description)</p></div>"

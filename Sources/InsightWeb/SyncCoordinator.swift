@@ -69,17 +69,18 @@ public actor SyncCoordinator {
                 throw WebError.noCredentials
             }
             let credentials = try PSACredentials.open(sealed, vault: vault)
+            let onEvent: @Sendable (SyncEvent) -> Void = { [weak self] event in Task { await self?.record(event, for: tenant.id) } }
+            let options = SyncOptions(worker: worker)
+            let report: SyncReport
             switch credentials {
             case .connectWise(let credentials):
                 let connector = ConnectWiseConnector(credentials: credentials, http: ReadOnlyHTTP(client: .shared), logger: logger)
-                let report = try await ConnectWiseSync(
-                    store: store, connector: connector, tenant: tenant, options: SyncOptions(worker: worker),
-                    onEvent: { [weak self] event in Task { await self?.record(event, for: tenant.id) } }
-                ).run()
-                finish(tenant.id, entries: report.entries, failures: report.failures.map { "\($0.stream): \($0.error ?? "failed")" })
-            case .autotask:
-                throw WebError.autotaskSyncNotAvailable
+                report = try await ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: options, onEvent: onEvent).run()
+            case .autotask(let credentials):
+                let connector = AutotaskConnector(credentials: credentials, http: ReadOnlyHTTP(client: .shared), logger: logger)
+                report = try await AutotaskSync(store: store, connector: connector, tenant: tenant, options: options, onEvent: onEvent).run()
             }
+            finish(tenant.id, entries: report.entries, failures: report.failures.map { "\($0.stream): \($0.error ?? "failed")" })
         } catch {
             logger.warning("sync failed", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"])
             finish(tenant.id, entries: [], failures: ["\(error)"])

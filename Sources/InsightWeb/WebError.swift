@@ -9,7 +9,6 @@ public enum WebError: Error, Equatable, Sendable, CustomStringConvertible {
     case forbidden(String)
     case tooManyAttempts(minutes: Int)
     case noCredentials
-    case autotaskSyncNotAvailable
 
     public var description: String {
         switch self {
@@ -19,8 +18,6 @@ public enum WebError: Error, Equatable, Sendable, CustomStringConvertible {
         case .forbidden(let message): message
         case .tooManyAttempts(let minutes): "Too many failed sign-ins for this address. Try again in \(minutes) minutes."
         case .noCredentials: "No PSA credentials are set for this company: enter them under Settings › PSA credentials."
-        case .autotaskSyncNotAvailable:
-            "Autotask sync is not available in this version yet: the connector and its permission check work, the sync streams for Autotask are being built. Your credentials are kept."
         }
     }
 
@@ -28,7 +25,7 @@ public enum WebError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notFound: .notFound
         case .formExpired, .forbidden: .forbidden
-        case .invalidField, .noCredentials, .autotaskSyncNotAvailable: .badRequest
+        case .invalidField, .noCredentials: .badRequest
         case .tooManyAttempts: .tooManyRequests
         }
     }

@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
 /// `psa-insight demo`: everything in one command, with no PSA account.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the demo: a simulated MSP in a ConnectWise simulator, synced into a local database and shown in the web app.",
+        abstract: "Run the demo: a simulated MSP in a ConnectWise and an Autotask simulator, synced into a local database and shown in the web app.",
         discussion: """
             The demo keeps its own SQLite file (demo.sqlite in the data directory) unless --database-url is given, \
             so it never mixes with real companies. Each start prints a new password for the demo login.
@@ -101,7 +101,7 @@ struct Demo: AsyncParsableCommand {
         serveOptions.web.connectWiseClientID = "demo"
         let settings = serveOptions
         let printer = ProgressPrinter(live: isatty(STDOUT_FILENO) == 1)
-        print("Generating the \(size.rawValue) demo MSP (seed \(seed)) and syncing it from the ConnectWise simulator…")
+        print("Generating the \(size.rawValue) demo MSP (seed \(seed)) and syncing it from the ConnectWise and Autotask simulators…")
         try await reportingErrors {
             let vault = try Insight.vault(configuration)
             try await Insight.withStore(configuration, logger: logger) { store in

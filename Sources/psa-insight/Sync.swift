@@ -16,19 +16,23 @@ struct Sync: AsyncParsableCommand {
         discussion: """
             For a ConnectWise tenant the private key is read from CONNECTWISE_PRIVATE_KEY only; the site, company, \
             client ID and public key come from flags or CONNECTWISE_SITE, CONNECTWISE_COMPANY, CONNECTWISE_CLIENT_ID \
-            and CONNECTWISE_PUBLIC_KEY. With --simulate, a simulator inside this process serves a generated MSP and \
-            its data is stored under the tenant demo-connectwise. An interrupted sync resumes where it stopped.
+            and CONNECTWISE_PUBLIC_KEY. For an Autotask tenant the secret is read from AUTOTASK_SECRET only; the \
+            username and integration code come from flags or AUTOTASK_USERNAME and AUTOTASK_INTEGRATION_CODE. With \
+            --simulate, a simulator inside this process serves a generated MSP and its data is stored under the tenant \
+            demo-connectwise or demo-autotask. An interrupted sync resumes where it stopped.
             """)
 
     @OptionGroup var options: StoreOptions
     @Option(help: "The tenant (id or company name). May be left out when the store has one tenant.") var tenant: String?
-    @Option(help: "Sync from a simulator run inside this process instead of a real PSA: connectwise.") var simulate: PSAKind?
+    @Option(help: "Sync from a simulator run inside this process instead of a real PSA: connectwise or autotask.") var simulate: PSAKind?
     @Option(help: "The simulated business: small, medium or large.") var size: BusinessSize = .small
     @Option(help: "The simulated business's seed.") var seed: UInt64 = 42
     @Option(help: "The ConnectWise site, e.g. https://na.myconnectwise.net.") var site: String?
     @Option(help: "The ConnectWise company ID.") var company: String?
     @Option(help: "The integration's client ID.") var clientId: String?
     @Option(help: "The API member's public key.") var publicKey: String?
+    @Option(help: "The Autotask API user's username.") var username: String?
+    @Option(help: "The Autotask integration code (tracking identifier).") var integrationCode: String?
     @Flag(help: "Read everything again and look for deleted records.") var full = false
     @Flag(help: "Look for records deleted in the PSA now.") var reconcile = false
     @Option(help: "Streams read at the same time.") var concurrency = 4
@@ -51,17 +55,24 @@ struct Sync: AsyncParsableCommand {
                         store: store, business: GeneratorSettings(size: size, seed: seed), options: settings,
                         logger: logger, onEvent: printer.handle)
                 case .autotask:
-                    throw ValidationError("The Autotask simulator is not built yet (issue 5); use --simulate connectwise.")
+                    return try await Insight.syncSimulatedAutotask(
+                        store: store, business: GeneratorSettings(size: size, seed: seed), options: settings,
+                        logger: logger, onEvent: printer.handle)
                 case nil:
                     let tenant = try await Insight.findTenant(self.tenant, in: store)
-                    guard tenant.psa == .connectwise else {
-                        throw ValidationError("Syncing from Autotask is not built yet (issue 5).")
+                    switch tenant.psa {
+                    case .connectwise:
+                        let credentials = try Insight.connectWiseCredentials(
+                            site: site, company: company, clientID: clientId, publicKey: publicKey)
+                        return try await Insight.syncConnectWise(
+                            store: store, tenant: tenant, credentials: credentials, options: settings, logger: logger,
+                            onEvent: printer.handle)
+                    case .autotask:
+                        let credentials = try Insight.autotaskCredentials(userName: username, integrationCode: integrationCode, zoneLookupURL: nil)
+                        return try await Insight.syncAutotask(
+                            store: store, tenant: tenant, credentials: credentials, options: settings, logger: logger,
+                            onEvent: printer.handle)
                     }
-                    let credentials = try Insight.connectWiseCredentials(
-                        site: site, company: company, clientID: clientId, publicKey: publicKey)
-                    return try await Insight.syncConnectWise(
-                        store: store, tenant: tenant, credentials: credentials, options: settings, logger: logger,
-                        onEvent: printer.handle)
                 }
             }
         }
