@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "InsightMetricsTests",
             dependencies: [
-                "InsightMetrics", "InsightSync", "InsightConnectors", "ConnectWiseSimulator", "InsightCore", "InsightStore",
+                "InsightMetrics", "InsightSync", "InsightConnectors", "ConnectWiseSimulator", "AutotaskSimulator", "InsightCore", "InsightStore",
                 "MSPModel", "InsightTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

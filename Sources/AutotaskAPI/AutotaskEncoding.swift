@@ -174,6 +174,28 @@ public struct AutotaskEncoder: Sendable {
         return item
     }
 
+    /// The billing item that ties an invoice to its agreement or project (Autotask invoices hold no such field: their
+    /// billing items do), carrying what the invoice's product lines do not; `nil` for an invoice tied to neither.
+    public mutating func invoiceBillingItem(_ invoice: Invoice, id: Int, productTotal: Decimal) -> AutotaskBillingItem? {
+        guard invoice.agreementID != nil || invoice.projectID != nil else { return nil }
+        var item = AutotaskBillingItem(id: id)
+        item.companyID = Self.int(invoice.companyID)
+        item.itemName = invoice.number
+        item.quantity = 1
+        item.rate = invoice.subtotal.amount - productTotal
+        item.extendedPrice = item.rate
+        item.totalAmount = item.rate
+        item.invoiceID = Self.key(invoice.id)
+        item.contractID = Self.int(invoice.agreementID)
+        item.projectID = Self.int(invoice.projectID)
+        let type = invoice.projectID != nil && invoice.agreementID == nil ? AutotaskVocabulary.milestoneItem
+            : invoice.kind == .agreement ? AutotaskVocabulary.recurringServiceItem : AutotaskVocabulary.contractChargeItem
+        item.billingItemType = picklists.value(.billingItems, "billingItemType", type)
+        item.postedDate = Self.date(invoice.date)
+        item.nonBillable = 0
+        return item
+    }
+
     public mutating func billingItem(_ line: ProductLine, productID: Int) -> AutotaskBillingItem {
         var item = AutotaskBillingItem(id: Self.key(line.id))
         item.companyID = Self.int(line.companyID)

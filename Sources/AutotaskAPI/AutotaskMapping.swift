@@ -22,6 +22,25 @@ public struct AutotaskContext: Sendable {
     public var serviceName: [Int: String] = [:]
     /// Each contract service's unit period.
     public var serviceUnits: [Int: AutotaskContractServiceUnit] = [:]
+    /// What each invoice's billing items tie it to (see ``note(_:)``).
+    public var invoiceLinks: [Int: InvoiceLink] = [:]
+
+    /// The agreement and project an invoice is for, and whether it bills a recurring contract service.
+    public struct InvoiceLink: Sendable, Equatable {
+        public var agreementID: Int?
+        public var projectID: Int?
+        public var recurring = false
+    }
+
+    /// Notes what `item` ties its invoice to (needs the billing items' picklists).
+    public mutating func note(_ item: AutotaskBillingItem) {
+        guard let invoice = item.invoiceID, item.contractID != nil || item.projectID != nil else { return }
+        var link = invoiceLinks[invoice] ?? InvoiceLink()
+        link.agreementID = link.agreementID ?? item.contractID
+        link.projectID = link.projectID ?? item.projectID
+        if label(.billingItems, "billingItemType", item.billingItemType) == AutotaskVocabulary.recurringServiceItem { link.recurring = true }
+        invoiceLinks[invoice] = link
+    }
 
     public init(currency: CurrencyCode) { self.currency = currency }
 
@@ -121,19 +140,22 @@ public enum AutotaskRecords {
     }
 
     /// Autotask invoices carry a total and the tax; the subtotal is their difference. An unpaid invoice's balance is its
-    /// total, a paid one's zero (a part payment is in the comments, where the simulator writes it).
+    /// total, a paid one's zero (a part payment is in the comments, where the simulator writes it). The agreement and
+    /// project come from the invoice's billing items (`context.invoiceLinks`): one billing a recurring contract service
+    /// makes it an agreement invoice.
     public static func invoice(_ item: AutotaskInvoice, _ context: AutotaskContext) throws(AutotaskDecodingError) -> Invoice {
         let total = try need(item.invoiceTotal, .invoices, "invoiceTotal", id: item.id)
         let tax = item.totalTaxValue ?? 0
         var balance = item.paidDate == nil ? total : 0
         if let comments = item.comments, comments.hasPrefix("Balance: "), let value = Decimal(string: String(comments.dropFirst(9))) { balance = value }
         let date = try need(day(item.invoiceDateTime), .invoices, "invoiceDateTime", id: item.id)
+        let link = context.invoiceLinks[item.id]
         return Invoice(
             source: .autotask, id: id(item.id), updatedAt: stamp(item.createDateTime) ?? unknownUpdate,
             number: item.invoiceNumber ?? String(item.id), companyID: id(try need(item.companyID, .invoices, "companyID", id: item.id)),
-            kind: total < 0 ? .credit : .standard, date: date, dueDate: day(item.dueDate) ?? date,
+            kind: total < 0 ? .credit : link?.recurring == true ? .agreement : .standard, date: date, dueDate: day(item.dueDate) ?? date,
             subtotal: Money(total - tax, context.currency), tax: Money(tax, context.currency), total: Money(total, context.currency),
-            balance: Money(balance, context.currency))
+            balance: Money(balance, context.currency), agreementID: id(link?.agreementID), projectID: id(link?.projectID))
     }
 
     /// Product and labour billing items; `nil` for other kinds.

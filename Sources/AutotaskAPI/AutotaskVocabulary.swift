@@ -143,6 +143,11 @@ public enum AutotaskVocabulary {
 
     /// `billingItemType` labels of product lines.
     public static let productItem = "Product", laborItem = "Labor"
+    /// `billingItemType` labels of what ties an invoice to a contract or project: a recurring contract service
+    /// period, another contract charge (time and materials, block overage), a project milestone. The labels are the
+    /// simulator's (picklist values and labels are tenant data, NOTES.md §3.7); the mapping only needs to tell the
+    /// recurring one apart, and reads the contract and project ids.
+    public static let recurringServiceItem = "Recurring Contract Service", contractChargeItem = "Contract Charge", milestoneItem = "Milestone"
 
     /// UDFs for what Autotask has no field for.
     public static let cancellationDateUDF = "Cancellation Date", billingMethodUDF = "Billing Method", billedUDF = "Billed To Customer"

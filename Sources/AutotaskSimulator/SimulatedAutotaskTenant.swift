@@ -48,7 +48,10 @@ public actor SimulatedAutotaskTenant {
         encoder.picklists.declare(.opportunities, "status", Opportunity.Outcome.allCases.map(AutotaskVocabulary.opportunityStatus))
         encoder.picklists.declare(.billingCodes, "billingCodeType", [AutotaskVocabulary.workTypeCode, "Material", AutotaskVocabulary.internalTimeCode])
         encoder.picklists.declare(.billingCodes, "useType", [AutotaskVocabulary.billable, AutotaskVocabulary.nonBillable, AutotaskVocabulary.timeOff])
-        encoder.picklists.declare(.billingItems, "billingItemType", [AutotaskVocabulary.laborItem, AutotaskVocabulary.productItem])
+        encoder.picklists.declare(
+            .billingItems, "billingItemType",
+            [AutotaskVocabulary.laborItem, AutotaskVocabulary.productItem, AutotaskVocabulary.recurringServiceItem,
+             AutotaskVocabulary.contractChargeItem, AutotaskVocabulary.milestoneItem])
 
         var out: [AutotaskEntity: [AutotaskJSON]] = [:]
         out[.companies] = snapshot.companies.map { encoder.company($0).json }
@@ -98,6 +101,13 @@ public actor SimulatedAutotaskTenant {
                 products.append(encoder.product(id: productID, line).json)
             }
             billingItems.append(encoder.billingItem(line, productID: productID).json)
+        }
+        // Invoices tied to an agreement or project carry one more billing item saying so (ids above the lines').
+        var productTotals: [ID<Invoice>: Decimal] = [:]
+        for line in snapshot.productLines { if let invoice = line.invoiceID { productTotals[invoice, default: 0] += line.quantity * line.unitPrice.amount } }
+        for invoice in snapshot.invoices {
+            let id = 700_000_000 + (Int(invoice.id.rawValue) ?? 0)
+            if let item = encoder.invoiceBillingItem(invoice, id: id, productTotal: productTotals[invoice.id] ?? 0) { billingItems.append(item.json) }
         }
         out[.products] = products
         out[.billingItems] = billingItems

@@ -144,6 +144,7 @@ struct RawItems: Sendable {
         for report in expenseReports { context.reportSubmitter[report.id] = report.submitterID }
         for service in services { context.serviceName[service.id] = service.name }
         for unit in contractServiceUnits { if let service = unit.contractServiceID { context.serviceUnits[service] = unit } }
+        for item in billingItems { context.note(item) }
         var blockHours: [Int: Decimal] = [:]
         for block in contractBlocks { if let contract = block.contractID { blockHours[contract, default: 0] += block.hours ?? 0 } }
 

@@ -117,6 +117,7 @@ struct AutotaskSource: SyncSource {
             case .tickets: entities = [.tickets, .tasks]
             case .contracts: entities = [.contracts, .contractBlocks]
             case .contractServices: entities = [.contractServices, .contractServiceUnits, .services]
+            case .invoices: entities = [.invoices, .billingItems]
             case .expenseItems: entities = [.expenseItems, .expenseReports]
             case let other: entities = [other]
             }
@@ -190,7 +191,7 @@ struct AutotaskSource: SyncSource {
             case .resources: try await readPages(AutotaskResource.self) { try await mapped($0, nil, AutotaskRecords.member) }
             case .roles: try await readPages(AutotaskRole.self) { try await mapped($0, nil, AutotaskRecords.workRole) }
             case .billingCodes: try await readPages(AutotaskBillingCode.self) { try await mapped($0, .billingCodes, AutotaskRecords.workType) }
-            case .invoices: try await readPages(AutotaskInvoice.self) { try await mapped($0, nil, AutotaskRecords.invoice) }
+            case .invoices: try await readPages(AutotaskInvoice.self, invoices)
             case .billingItems: try await readPages(AutotaskBillingItem.self) { try await mapped($0, .billingItems, AutotaskRecords.productLine) }
             case .tickets: try await readPages(AutotaskTicket.self) { try await mapped($0, .tickets, AutotaskRecords.ticket) }
             case .projects: try await readPages(AutotaskProject.self) { try await mapped($0, .projects, AutotaskRecords.project) }
@@ -253,6 +254,15 @@ struct AutotaskSource: SyncSource {
             let records = try items.map { item throws(AutotaskDecodingError) in
                 try AutotaskRecords.agreement(item, blockHours: hours[item.id], context)
             }
+            return (records, picklistRequests + requests)
+        }
+
+        /// Invoices, with what their billing items tie them to (agreement, project, recurring service).
+        func invoices(_ items: [AutotaskInvoice]) async throws -> (records: [Invoice], requests: Int) {
+            var (context, picklistRequests) = try await context(.billingItems)
+            let (billingItems, requests) = try await children(AutotaskBillingItem.self, "invoiceID", in: items.map(\.id))
+            for item in billingItems { context.note(item) }
+            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.invoice(item, context) }
             return (records, picklistRequests + requests)
         }
 

@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import AutotaskSimulator
+import ConnectWiseSimulator
+import Foundation
+import HummingbirdTesting
+import InsightConnectors
+import InsightCore
+import InsightMetrics
+import InsightStore
+import InsightSync
+import InsightTestSupport
+import Logging
+import MSPModel
+import Testing
+
+/// One MSP, synced once through the ConnectWise simulator and once through the Autotask simulator into one store,
+/// must score the same: the issue's "same business, same numbers" through both PSAs.
+@Suite(.timeLimit(.minutes(8)))
+struct CrossPSAScorecardTests {
+    @Test(arguments: TestDatabase.available)
+    func theSameBusinessScoresTheSameThroughConnectWiseAndAutotask(database: TestDatabase) async throws {
+        let settings = GeneratorSettings(size: .small, seed: 8)
+        var autotaskSettings = settings
+        autotaskSettings.source = .autotask
+        let business = try MSPBusiness.generate(settings)
+        let autotaskBusiness = try MSPBusiness.generate(autotaskSettings)
+        let truth = GroundTruth(business.snapshot())
+        let connectWiseTenant = business.tenant(id: "msp-connectwise")
+        let autotaskTenant = autotaskBusiness.tenant(id: "msp-autotask")
+        let site = SimulatedSite(business: business, settings: ConnectWiseSimulatorSettings())
+        let simulated = SimulatedAutotaskTenant(business: autotaskBusiness, settings: AutotaskSimulatorSettings())
+        try await ConnectWiseSimulator.application(site: site, port: 0).test(.live) { connectWiseClient in
+            try await AutotaskSimulator.application(tenant: simulated, port: 0).test(.live) { autotaskClient in
+                let connectWisePort = try #require(connectWiseClient.port)
+                let autotaskPort = try #require(autotaskClient.port)
+                let cw = ConnectWiseSimulatorSettings()
+                let connectWise = ConnectWiseConnector(
+                    credentials: ConnectWiseCredentials(
+                        siteURL: "http://127.0.0.1:\(connectWisePort)", companyID: cw.companyID, clientID: cw.clientID,
+                        publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
+                    http: ReadOnlyHTTP(client: .shared), logger: Logger(label: "test"))
+                let user = AutotaskSimulatorSettings().users[0]
+                let autotask = AutotaskConnector(
+                    credentials: AutotaskCredentials(
+                        userName: user.userName, secret: Secret(user.secret), integrationCode: user.integrationCode,
+                        zoneLookupURL: "http://127.0.0.1:\(autotaskPort)/atservicesrest/v1.0/zoneInformation"),
+                    http: ReadOnlyHTTP(client: .shared), logger: Logger(label: "test"))
+                try await database.withFreshStore { store in
+                    try await store.save(connectWiseTenant)
+                    try await store.save(autotaskTenant)
+                    let options = SyncOptions(worker: "test")
+                    let first = try await ConnectWiseSync(store: store, connector: connectWise, tenant: connectWiseTenant, options: options).run()
+                    let second = try await AutotaskSync(store: store, connector: autotask, tenant: autotaskTenant, options: options).run()
+                    #expect(first.succeeded && second.succeeded, "\(second.failures.map { ($0.stream, $0.error ?? "") })")
+                    let months = business.reportedMonths
+                    let viaConnectWise = try await KPIEngine(store: store, tenant: connectWiseTenant).trend(from: months[0], to: months[months.count - 1])
+                    let viaAutotask = try await KPIEngine(store: store, tenant: autotaskTenant).trend(from: months[0], to: months[months.count - 1])
+                    #expect(viaAutotask.count == truth.months.count)
+                    // Autotask syncs opportunities: its scorecard matches the ground truth, sales included, except labor
+                    // cost (docs/kpis.md, known differences: Autotask keeps one current cost per resource).
+                    for (card, month) in zip(viaAutotask, truth.months) {
+                        var exceptCost = month
+                        exceptCost.laborCost = card.laborCost
+                        expectMatches(card, exceptCost)
+                    }
+                    // Hours are the same; only their price differs.
+                    #expect(viaAutotask.map(\.laborHours) == viaConnectWise.map(\.laborHours))
+                    // ConnectWise does not sync opportunities yet (docs/kpis.md, known differences): all but sales agree.
+                    for (autotaskCard, connectWiseCard) in zip(viaAutotask, viaConnectWise) {
+                        var withoutSales = autotaskCard
+                        withoutSales.laborCost = connectWiseCard.laborCost
+                        withoutSales.won = connectWiseCard.won
+                        withoutSales.lost = connectWiseCard.lost
+                        withoutSales.wonOneTimeValue = connectWiseCard.wonOneTimeValue
+                        withoutSales.wonRecurringValue = connectWiseCard.wonRecurringValue
+                        withoutSales.lostOneTimeValue = connectWiseCard.lostOneTimeValue
+                        withoutSales.lostRecurringValue = connectWiseCard.lostRecurringValue
+                        #expect(withoutSales == connectWiseCard, "\(autotaskCard.month)")
+                    }
+                    let day = business.snapshot().asOfDate
+                    let connectWiseAgeing = try await KPIEngine(store: store, tenant: connectWiseTenant).receivablesAgeing(on: day)
+                    let autotaskAgeing = try await KPIEngine(store: store, tenant: autotaskTenant).receivablesAgeing(on: day)
+                    #expect(autotaskAgeing.byBucket == truth.receivablesByAge)
+                    #expect(autotaskAgeing == connectWiseAgeing)
+                }
+            }
+        }
+    }
+}
