@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "InsightSync",
             dependencies: [
-                "InsightCore", "InsightStore", "ConnectWiseAPI", "InsightConnectors",
+                "InsightCore", "InsightStore", "ConnectWiseAPI", "AutotaskAPI", "InsightConnectors",
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: library
