@@ -205,6 +205,7 @@ extension WebApp {
         case .count: Format.number(value, decimals: 0)
         case .minutes: "\(Format.number(value, decimals: 0)) min"
         case .perEndpoint: Format.number(value, decimals: 2)
+        case .days: "\(Format.number(value, decimals: 1)) d"
         }
     }
 

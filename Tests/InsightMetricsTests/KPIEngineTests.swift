@@ -85,6 +85,7 @@ struct KPIEngineTests {
             try await load(mediumSnapshot, tenant: mediumTenant, into: store)
             let engine = KPIEngine(store: store, tenant: mediumTenant)
             try await checkScorecards(engine)
+            try await checkGrowth(engine)
             try await checkHealth(engine)
         }
     }
@@ -187,6 +188,7 @@ struct SyncedScorecardTests {
                 let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
                 // ConnectWise opportunities are not synced yet (docs/kpis.md, known differences): sales are skipped.
                 for (card, month) in zip(trend, truth.months) { expectMatches(card, month, skipSales: true) }
+                for (card, month) in zip(trend, truth.growth) { expectGrowthMatches(card, month, skipSales: true) }
                 #expect(trend.allSatisfy { $0.won == 0 })
                 let ageing = try await engine.receivablesAgeing(on: business.snapshot().asOfDate)
                 #expect(ageing.byBucket == truth.receivablesByAge)
