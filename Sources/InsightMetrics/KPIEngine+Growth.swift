@@ -5,7 +5,7 @@ import SQLKit
 
 /// The MRR bridge, revenue concentration, ticket flow (closed, same day, medians) and unbilled labor by month.
 /// Each is one query for the whole span that returns a row or two per month: the per-client and per-ticket work
-/// (grouping, ranking, medians) runs in SQL with window functions, which SQLite and PostgreSQL both have.
+/// (grouping, ranking, medians) runs in SQL.
 extension KPIEngine {
     // MARK: Recurring revenue
 
@@ -101,8 +101,9 @@ extension KPIEngine {
     }
 
     /// Per month: tickets closed, tickets created and closed the same local day, and the median first response
-    /// and resolution of reactive tickets (the middle one or two durations, picked in SQL by window functions).
-    func ticketFlowByMonth(_ months: [YearMonth]) async throws -> [YearMonth: TicketFlow] {
+    /// and resolution of reactive tickets (the middle one or two durations, picked in SQL); `tickets` holds the
+    /// month's counts of responded and resolved reactive tickets.
+    func ticketFlowByMonth(_ months: [YearMonth], tickets: [YearMonth: TicketMonth]) async throws -> [YearMonth: TicketFlow] {
         let tenant = tenant.id.rawValue
         var result: [YearMonth: TicketFlow] = [:]
 
@@ -136,23 +137,32 @@ extension KPIEngine {
             result[try yearMonth(row, "month"), default: TicketFlow()].sameDay = Int(try row.decode(column: "same_day", as: Int64.self))
         }
 
-        let created = monthBucket("created_at_ms", months)
+        // Medians: the month's count is known (`ticketsByMonth` counts the same tickets), so the middle one or two
+        // durations are `ORDER BY … LIMIT 1 or 2 OFFSET ⌊(n − 1) ÷ 2⌋` within the month: one subquery per month and
+        // measure, joined by UNION ALL into one statement (window functions were 6× slower on SQLite).
+        let bounds = (months + [months[months.count - 1].advanced(by: 1)]).map { $0.firstDay.start(in: timeZone).rawValue }
+        var middles: [SQLQueryString] = []
+        for (index, month) in months.enumerated() {
+            let counts = tickets[month] ?? TicketMonth()
+            for (measure, column, count) in [(1, "first_response_at_ms", counts.responses), (2, "resolved_at_ms", counts.resolutions)]
+            where count > 0 {
+                let (limit, offset) = count % 2 == 1 ? (1, (count - 1) / 2) : (2, count / 2 - 1)
+                middles.append("""
+                    SELECT \(unsafeRaw: "\(month.yyyymm)") AS month, \(unsafeRaw: "\(measure)") AS measure, ms FROM (
+                        SELECT \(unsafeRaw: column) - created_at_ms AS ms FROM tickets
+                        WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND service_class = 'reactive'
+                          AND \(unsafeRaw: column) IS NOT NULL
+                          AND created_at_ms >= \(bind: bounds[index]) AND created_at_ms < \(bind: bounds[index + 1])
+                        ORDER BY ms LIMIT \(unsafeRaw: "\(limit)") OFFSET \(unsafeRaw: "\(offset)")
+                    ) AS middle
+                    """)
+            }
+        }
+        guard !middles.isEmpty else { return result }
         for row in try await query("""
-            WITH durations AS (
-                SELECT \(unsafeRaw: created.sql) AS month, CAST(1 AS BIGINT) AS measure, first_response_at_ms - created_at_ms AS ms FROM tickets
-                WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND service_class = 'reactive'
-                  AND first_response_at_ms IS NOT NULL AND created_at_ms >= \(bind: created.start) AND created_at_ms < \(bind: created.end)
-                UNION ALL
-                SELECT \(unsafeRaw: created.sql), CAST(2 AS BIGINT), resolved_at_ms - created_at_ms FROM tickets
-                WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND service_class = 'reactive'
-                  AND resolved_at_ms IS NOT NULL AND created_at_ms >= \(bind: created.start) AND created_at_ms < \(bind: created.end)
-            ), ranked AS (
-                SELECT month, measure, ms, ROW_NUMBER() OVER (PARTITION BY month, measure ORDER BY ms) AS place,
-                       COUNT(*) OVER (PARTITION BY month, measure) AS total
-                FROM durations
-            )
-            SELECT month, measure, CAST(SUM(ms) AS BIGINT) AS middle, COUNT(*) AS middle_count FROM ranked
-            WHERE place = (total + 1) / 2 OR place = (total + 2) / 2
+            SELECT CAST(month AS BIGINT) AS month, CAST(measure AS BIGINT) AS measure,
+                   CAST(SUM(ms) AS BIGINT) AS middle, COUNT(*) AS middle_count
+            FROM (\(middles.joined(separator: " UNION ALL "))) AS medians
             GROUP BY 1, 2
             """) {
             let month = try yearMonth(row, "month")
@@ -173,18 +183,20 @@ extension KPIEngine {
     /// fixed-fee project; billed hours summed in SQL per hourly rate, valued here.
     func unbilledLaborByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (hours: Decimal, value: Decimal)] {
         let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
+        // The covered agreements and fixed-fee projects are few: `NOT IN` sets, built once, are 2× cheaper on SQLite
+        // than joining every time entry to its agreement and project.
         let rows = try await query("""
             SELECT t.work_date / 100 AS month, t.hourly_rate_micros AS rate,
                    CAST(COALESCE(SUM(t.billed_hours_micros), 0) AS BIGINT) AS hours
             FROM time_entries t
-            LEFT JOIN agreements a ON a.tenant_id = t.tenant_id AND a.source = t.source AND a.source_id = t.agreement_id
-                AND a.deleted_at_ms IS NULL
-            LEFT JOIN projects p ON p.tenant_id = t.tenant_id AND p.source = t.source AND p.source_id = t.project_id
-                AND p.deleted_at_ms IS NULL
             WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.work_date BETWEEN \(bind: first) AND \(bind: last)
               AND t.billable_option = 'billable' AND t.invoice_id IS NULL
-              AND (a.billing_model IS NULL OR a.billing_model NOT IN ('fixedFee', 'licenseResale', 'blockHours'))
-              AND (p.billing_method IS NULL OR p.billing_method <> 'fixedFee')
+              AND (t.agreement_id IS NULL OR (t.source, t.agreement_id) NOT IN (
+                  SELECT source, source_id FROM agreements
+                  WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model IN ('fixedFee', 'licenseResale', 'blockHours')))
+              AND (t.project_id IS NULL OR (t.source, t.project_id) NOT IN (
+                  SELECT source, source_id FROM projects
+                  WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_method = 'fixedFee'))
             GROUP BY 1, 2
             """)
         var result: [YearMonth: (hours: Decimal, value: Decimal)] = [:]

@@ -40,7 +40,7 @@ public struct KPIEngine: Sendable {
         let sales = try await salesByMonth(months)
         let bridges = try await mrrBridgeByMonth(months)
         let concentration = try await concentrationByMonth(months)
-        let flow = try await ticketFlowByMonth(months)
+        let flow = try await ticketFlowByMonth(months, tickets: tickets)
         let unbilled = try await unbilledLaborByMonth(months)
         return months.map { month in
             let revenueKinds = revenue[month]?.byKind ?? [:]
