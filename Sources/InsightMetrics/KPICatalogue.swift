@@ -36,22 +36,6 @@ public enum KPICatalogue {
         KPIDefinition(id: "mrr", name: "Monthly recurring revenue", unit: .money, higherIsBetter: true) { $0.mrr.amount },
         KPIDefinition(id: "arr", name: "Annual recurring revenue", unit: .money, higherIsBetter: true) { $0.arr.amount },
         KPIDefinition(id: "recurring_share", name: "Recurring share", unit: .ratio, higherIsBetter: true) { $0.recurringShare },
-        KPIDefinition(id: "mrr.new", name: "  New MRR (new clients)", unit: .money, higherIsBetter: true) { $0.mrrBridge.new.amount },
-        KPIDefinition(id: "mrr.expansion", name: "  Expansion MRR", unit: .money, higherIsBetter: true) { $0.mrrBridge.expansion.amount },
-        KPIDefinition(id: "mrr.contraction", name: "  Contraction MRR", unit: .money, higherIsBetter: false) {
-            $0.mrrBridge.contraction.amount
-        },
-        KPIDefinition(id: "mrr.churn", name: "  Churned MRR", unit: .money, higherIsBetter: false) { $0.mrrBridge.churn.amount },
-        KPIDefinition(id: "nrr", name: "Net revenue retention", unit: .ratio, higherIsBetter: true) { $0.netRevenueRetention },
-        KPIDefinition(id: "revenue.top1_share", name: "Revenue from the top client", unit: .ratio, higherIsBetter: false) {
-            $0.revenueShareTop1
-        },
-        KPIDefinition(id: "revenue.top5_share", name: "Revenue from the top 5 clients", unit: .ratio, higherIsBetter: false) {
-            $0.revenueShareTop5
-        },
-        KPIDefinition(id: "revenue.top10_share", name: "Revenue from the top 10 clients", unit: .ratio, higherIsBetter: false) {
-            $0.revenueShareTop10
-        },
         KPIDefinition(id: "revenue.managedServices", name: "  Managed services", unit: .money, higherIsBetter: true) {
             $0.revenueByKind[RevenueKind.managedServices.rawValue]?.amount
         },
@@ -69,6 +53,22 @@ public enum KPICatalogue {
         },
         KPIDefinition(id: "revenue.products", name: "  Products", unit: .money, higherIsBetter: true) {
             $0.revenueByKind[RevenueKind.products.rawValue]?.amount
+        },
+        KPIDefinition(id: "mrr.new", name: "MRR from new clients", unit: .money, higherIsBetter: true) { $0.mrrBridge.new.amount },
+        KPIDefinition(id: "mrr.expansion", name: "MRR expansion", unit: .money, higherIsBetter: true) { $0.mrrBridge.expansion.amount },
+        KPIDefinition(id: "mrr.contraction", name: "MRR contraction", unit: .money, higherIsBetter: false) {
+            $0.mrrBridge.contraction.amount
+        },
+        KPIDefinition(id: "mrr.churn", name: "MRR churned", unit: .money, higherIsBetter: false) { $0.mrrBridge.churn.amount },
+        KPIDefinition(id: "nrr", name: "Net revenue retention", unit: .ratio, higherIsBetter: true) { $0.netRevenueRetention },
+        KPIDefinition(id: "revenue.top1_share", name: "Revenue from the top client", unit: .ratio, higherIsBetter: false) {
+            $0.revenueShareTop1
+        },
+        KPIDefinition(id: "revenue.top5_share", name: "Revenue from the top 5 clients", unit: .ratio, higherIsBetter: false) {
+            $0.revenueShareTop5
+        },
+        KPIDefinition(id: "revenue.top10_share", name: "Revenue from the top 10 clients", unit: .ratio, higherIsBetter: false) {
+            $0.revenueShareTop10
         },
         KPIDefinition(id: "labor.cost", name: "Labor cost", unit: .money, higherIsBetter: false) {
             $0.laborCost.values.reduce(Decimal(0)) { $0 + $1.amount }
