@@ -158,6 +158,10 @@ struct KPIEngineTests {
             let month = mediumSnapshot.reportedMonths.last!
             let card = try await KPIEngine(store: store, tenant: other).scorecard(month)
             #expect(card.revenue.isZero && card.ticketsOpened == 0 && card.endpoints == 0 && card.availableHours == .zero)
+            #expect(card.mrrBridge.start.isZero && card.ticketsClosed == 0 && card.sameDayClosed == 0 && card.unbilledLaborHours == .zero)
+            #expect(card.revenueShareTop10 == nil && card.medianResolutionMinutes == nil)
+            let position = try await KPIEngine(store: store, tenant: other).position(on: mediumSnapshot.asOfDate)
+            #expect(position.receivables.isZero && position.openDeals == 0 && position.openProjects == 0 && position.daysSalesOutstanding == nil)
             #expect(try await KPIEngine(store: store, tenant: other).dataHealth().allSatisfy { $0.count == 0 })
         }
     }
