@@ -11,6 +11,8 @@ public struct ScorecardReport: Sendable, Codable {
     public var previous: MonthScorecard
     /// Receivables on the last day of the month.
     public var receivables: ReceivablesAgeing
+    /// DSO, the open pipeline and project burn today, as last synced (they have no history).
+    public var position: BusinessPosition
     public var health: [HealthFinding]
 }
 
@@ -28,6 +30,7 @@ extension Insight {
         let trend = try await engine.trend(from: month.advanced(by: -1), to: month)
         return ScorecardReport(
             tenant: tenant, month: month, current: trend[1], previous: trend[0],
-            receivables: try await engine.receivablesAgeing(on: month.lastDay), health: try await engine.dataHealth())
+            receivables: try await engine.receivablesAgeing(on: month.lastDay),
+            position: try await engine.position(on: tenant.calendar.day(of: .now)), health: try await engine.dataHealth())
     }
 }

@@ -4,7 +4,7 @@ public import InsightCore
 /// One KPI of the monthly scorecard: its id (as in `docs/kpis.md`), name, unit and direction, and how to read
 /// it off a ``MonthScorecard``.
 public struct KPIDefinition: Sendable {
-    public enum Unit: String, Sendable, Codable { case money, hours, ratio, count, minutes, perEndpoint }
+    public enum Unit: String, Sendable, Codable { case money, hours, ratio, count, minutes, perEndpoint, days }
 
     public let id: String
     public let name: String
@@ -15,6 +15,18 @@ public struct KPIDefinition: Sendable {
 
     /// The KPI's value in `card` (`nil` when undefined, e.g. a ratio over zero).
     public func value(in card: MonthScorecard) -> Decimal? { read(card) }
+}
+
+/// One KPI of ``BusinessPosition`` (a number that exists only at one instant, e.g. DSO or the open pipeline).
+public struct PositionKPIDefinition: Sendable {
+    public let id: String
+    public let name: String
+    public let unit: KPIDefinition.Unit
+    public let higherIsBetter: Bool?
+    let read: @Sendable (BusinessPosition) -> Decimal?
+
+    /// The KPI's value in `position` (`nil` when undefined).
+    public func value(in position: BusinessPosition) -> Decimal? { read(position) }
 }
 
 /// The scorecard's KPIs, in the order they are shown. Every id has its definition and formula in `docs/kpis.md`.
@@ -42,6 +54,22 @@ public enum KPICatalogue {
         KPIDefinition(id: "revenue.products", name: "  Products", unit: .money, higherIsBetter: true) {
             $0.revenueByKind[RevenueKind.products.rawValue]?.amount
         },
+        KPIDefinition(id: "mrr.new", name: "MRR from new clients", unit: .money, higherIsBetter: true) { $0.mrrBridge.new.amount },
+        KPIDefinition(id: "mrr.expansion", name: "MRR expansion", unit: .money, higherIsBetter: true) { $0.mrrBridge.expansion.amount },
+        KPIDefinition(id: "mrr.contraction", name: "MRR contraction", unit: .money, higherIsBetter: false) {
+            $0.mrrBridge.contraction.amount
+        },
+        KPIDefinition(id: "mrr.churn", name: "MRR churned", unit: .money, higherIsBetter: false) { $0.mrrBridge.churn.amount },
+        KPIDefinition(id: "nrr", name: "Net revenue retention", unit: .ratio, higherIsBetter: true) { $0.netRevenueRetention },
+        KPIDefinition(id: "revenue.top1_share", name: "Revenue from the top client", unit: .ratio, higherIsBetter: false) {
+            $0.revenueShareTop1
+        },
+        KPIDefinition(id: "revenue.top5_share", name: "Revenue from the top 5 clients", unit: .ratio, higherIsBetter: false) {
+            $0.revenueShareTop5
+        },
+        KPIDefinition(id: "revenue.top10_share", name: "Revenue from the top 10 clients", unit: .ratio, higherIsBetter: false) {
+            $0.revenueShareTop10
+        },
         KPIDefinition(id: "labor.cost", name: "Labor cost", unit: .money, higherIsBetter: false) {
             $0.laborCost.values.reduce(Decimal(0)) { $0 + $1.amount }
         },
@@ -51,6 +79,10 @@ public enum KPICatalogue {
         KPIDefinition(id: "effective_hourly_rate", name: "Effective hourly rate", unit: .money, higherIsBetter: true) {
             $0.effectiveHourlyRate?.amount
         },
+        KPIDefinition(id: "unbilled_labor", name: "Unbilled labor", unit: .money, higherIsBetter: false) { $0.unbilledLabor.amount },
+        KPIDefinition(id: "unbilled_labor.hours", name: "Unbilled labor hours", unit: .hours, higherIsBetter: false) {
+            $0.unbilledLaborHours.value
+        },
         KPIDefinition(id: "available_hours", name: "Available hours", unit: .hours, higherIsBetter: nil) { $0.availableHours.value },
         KPIDefinition(id: "utilized_hours", name: "Utilized hours", unit: .hours, higherIsBetter: true) { $0.utilizedHours.value },
         KPIDefinition(id: "utilization", name: "Utilization", unit: .ratio, higherIsBetter: true) { $0.utilization },
@@ -58,6 +90,9 @@ public enum KPICatalogue {
         KPIDefinition(id: "tickets.reactive", name: "Reactive tickets", unit: .count, higherIsBetter: false) {
             Decimal($0.reactiveTickets)
         },
+        KPIDefinition(id: "tickets.closed", name: "Tickets closed", unit: .count, higherIsBetter: true) { Decimal($0.ticketsClosed) },
+        KPIDefinition(id: "kill_rate", name: "Kill rate", unit: .ratio, higherIsBetter: true) { $0.killRate },
+        KPIDefinition(id: "same_day_close", name: "Closed the same day", unit: .ratio, higherIsBetter: true) { $0.sameDayCloseRate },
         KPIDefinition(id: "endpoints", name: "Managed endpoints", unit: .count, higherIsBetter: true) { Decimal($0.endpoints) },
         KPIDefinition(id: "tickets_per_endpoint", name: "Tickets per endpoint", unit: .perEndpoint, higherIsBetter: false) {
             $0.ticketsPerEndpoint
@@ -68,12 +103,34 @@ public enum KPICatalogue {
         KPIDefinition(id: "first_response.mean", name: "Mean first response", unit: .minutes, higherIsBetter: false) {
             $0.meanFirstResponseMinutes
         },
+        KPIDefinition(id: "first_response.median", name: "Median first response", unit: .minutes, higherIsBetter: false) {
+            $0.medianFirstResponseMinutes
+        },
         KPIDefinition(id: "resolution.mean", name: "Mean resolution", unit: .minutes, higherIsBetter: false) { $0.meanResolutionMinutes },
+        KPIDefinition(id: "resolution.median", name: "Median resolution", unit: .minutes, higherIsBetter: false) {
+            $0.medianResolutionMinutes
+        },
         KPIDefinition(id: "sla_compliance", name: "SLA compliance", unit: .ratio, higherIsBetter: true) { $0.slaCompliance },
         KPIDefinition(id: "won", name: "Deals won", unit: .count, higherIsBetter: true) { Decimal($0.won) },
         KPIDefinition(id: "won.recurring_value", name: "New MRR booked", unit: .money, higherIsBetter: true) { $0.wonRecurringValue.amount },
         KPIDefinition(id: "lost", name: "Deals lost", unit: .count, higherIsBetter: false) { Decimal($0.lost) },
         KPIDefinition(id: "win_rate", name: "Win rate", unit: .ratio, higherIsBetter: true) { $0.winRate },
+        KPIDefinition(id: "won.average_deal", name: "Average won deal", unit: .money, higherIsBetter: true) { $0.averageWonDeal?.amount },
+    ]
+
+    /// The KPIs that exist only at one instant (``BusinessPosition``), in the order they are shown.
+    public static let position: [PositionKPIDefinition] = [
+        PositionKPIDefinition(id: "ar.balance", name: "Receivables", unit: .money, higherIsBetter: false) { $0.receivables.amount },
+        PositionKPIDefinition(id: "dso", name: "Days sales outstanding", unit: .days, higherIsBetter: false) { $0.daysSalesOutstanding },
+        PositionKPIDefinition(id: "pipeline.deals", name: "Open deals", unit: .count, higherIsBetter: true) { Decimal($0.openDeals) },
+        PositionKPIDefinition(id: "pipeline", name: "Open pipeline", unit: .money, higherIsBetter: true) { $0.pipeline.amount },
+        PositionKPIDefinition(id: "pipeline.weighted", name: "Weighted pipeline", unit: .money, higherIsBetter: true) {
+            $0.weightedPipeline.amount
+        },
+        PositionKPIDefinition(id: "projects.budget_burn", name: "Project budget burn", unit: .ratio, higherIsBetter: false) { $0.budgetBurn },
+        PositionKPIDefinition(id: "projects.over_budget", name: "Projects over budget", unit: .count, higherIsBetter: false) {
+            Decimal($0.overBudgetProjects.count)
+        },
     ]
 
     /// `value` as people read it: money and rates with 2 decimals (banker's rounding, display only), ratios as
@@ -87,6 +144,7 @@ public enum KPICatalogue {
         case .minutes: return "\(value.fixedString(scale: 1)) min"
         case .count: return value.fixedString(scale: 0)
         case .perEndpoint: return value.fixedString(scale: 3)
+        case .days: return "\(value.fixedString(scale: 1)) d"
         }
     }
 }

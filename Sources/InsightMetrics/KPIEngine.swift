@@ -38,6 +38,10 @@ public struct KPIEngine: Sendable {
         let tickets = try await ticketsByMonth(months)
         let endpoints = try await endpointsByMonth(months)
         let sales = try await salesByMonth(months)
+        let bridges = try await mrrBridgeByMonth(months)
+        let concentration = try await concentrationByMonth(months)
+        let flow = try await ticketFlowByMonth(months, tickets: tickets)
+        let unbilled = try await unbilledLaborByMonth(months)
         return months.map { month in
             let revenueKinds = revenue[month]?.byKind ?? [:]
             let total = Money.sum(revenueKinds.values, currency: currency)
@@ -49,6 +53,10 @@ public struct KPIEngine: Sendable {
             let ticket = tickets[month] ?? TicketMonth()
             let nodes = endpoints[month] ?? 0
             let deals = sales[month] ?? SalesMonth()
+            let shares = concentration[month] ?? Concentration()
+            let ticketFlow = flow[month] ?? TicketFlow()
+            let bridge = bridges[month] ?? MRRBridge(
+                start: zero, new: zero, expansion: zero, contraction: zero, churn: zero, end: zero, newClients: 0, churnedClients: 0)
             return MonthScorecard(
                 month: month, currency: currency, revenue: total,
                 revenueByKind: Dictionary(uniqueKeysWithValues: RevenueKind.allCases.map { ($0.rawValue, revenueKinds[$0] ?? zero) }),
@@ -66,7 +74,11 @@ public struct KPIEngine: Sendable {
                 meanResolutionMinutes: ticket.resolutions > 0 ? Decimal(ticket.resolutionMilliseconds) / 60_000 / Decimal(ticket.resolutions) : nil,
                 slaCompliance: ticket.slaDecided > 0 ? Decimal(ticket.slaMet) / Decimal(ticket.slaDecided) : nil,
                 won: deals.won, wonOneTimeValue: Money(deals.wonOneTime, currency), wonRecurringValue: Money(deals.wonRecurring, currency),
-                lost: deals.lost, lostOneTimeValue: Money(deals.lostOneTime, currency), lostRecurringValue: Money(deals.lostRecurring, currency))
+                lost: deals.lost, lostOneTimeValue: Money(deals.lostOneTime, currency), lostRecurringValue: Money(deals.lostRecurring, currency),
+                mrrBridge: bridge, revenueShareTop1: shares.top1, revenueShareTop5: shares.top5, revenueShareTop10: shares.top10,
+                ticketsClosed: ticketFlow.closed, sameDayClosed: ticketFlow.sameDay,
+                medianFirstResponseMinutes: ticketFlow.medianFirstResponseMinutes, medianResolutionMinutes: ticketFlow.medianResolutionMinutes,
+                unbilledLaborHours: Hours(unbilled[month]?.hours ?? 0), unbilledLabor: Money(unbilled[month]?.value ?? 0, currency))
         }
     }
 

@@ -49,6 +49,57 @@ public struct MonthScorecard: Sendable, Codable, Equatable {
     public var lostRecurringValue: Money
     /// `win_rate`: won ÷ (won + lost).
     public var winRate: Decimal? { won + lost > 0 ? Decimal(won) / Decimal(won + lost) : nil }
+    /// `won.average_deal`: (Σ one-time value + 12 × Σ monthly recurring value) ÷ deals won.
+    public var averageWonDeal: Money? {
+        won > 0 ? Money((wonOneTimeValue.amount + 12 * wonRecurringValue.amount) / Decimal(won), currency) : nil
+    }
+    /// `mrr.new`, `mrr.expansion`, `mrr.contraction`, `mrr.churn`: MRR's move from the month before, by client.
+    public var mrrBridge: MRRBridge
+    /// `nrr`: (start MRR + expansion − contraction − churn) ÷ start MRR, over the month.
+    public var netRevenueRetention: Decimal? { mrrBridge.netRevenueRetention }
+    /// `revenue.top1_share`, `revenue.top5_share`, `revenue.top10_share`: share of the month's revenue invoiced to
+    /// the 1, 5 and 10 companies with the most revenue in the month.
+    public var revenueShareTop1: Decimal?
+    public var revenueShareTop5: Decimal?
+    public var revenueShareTop10: Decimal?
+    /// `tickets.closed`: tickets closed in the month (whenever created).
+    public var ticketsClosed: Int
+    /// `kill_rate`: closed ÷ opened in the month.
+    public var killRate: Decimal? { ticketsOpened > 0 ? Decimal(ticketsClosed) / Decimal(ticketsOpened) : nil }
+    /// `tickets.same_day_closed`: tickets created in the month and closed on the day they were created.
+    public var sameDayClosed: Int
+    /// `same_day_close`: same-day closed ÷ opened.
+    public var sameDayCloseRate: Decimal? { ticketsOpened > 0 ? Decimal(sameDayClosed) / Decimal(ticketsOpened) : nil }
+    /// `first_response.median`, `resolution.median`: over reactive tickets created in the month.
+    public var medianFirstResponseMinutes: Decimal?
+    public var medianResolutionMinutes: Decimal?
+    /// `unbilled_labor.hours`, `unbilled_labor`: billable time worked in the month on no invoice and not covered by
+    /// a fixed-fee, licence or block agreement or a fixed-fee project; value = billed hours × the entry's rate.
+    public var unbilledLaborHours: Hours
+    public var unbilledLabor: Money
+}
+
+/// How MRR moved from the month before to this month, client by client. A client with no (or zero) MRR the month
+/// before is new; with none this month, churned; otherwise its change is expansion or contraction. Always
+/// `end = start + new + expansion − contraction − churn`.
+public struct MRRBridge: Sendable, Codable, Equatable {
+    /// MRR of the month before.
+    public var start: Money
+    public var new: Money
+    public var expansion: Money
+    /// A positive amount.
+    public var contraction: Money
+    /// The month-before MRR of churned clients (a positive amount).
+    public var churn: Money
+    /// MRR of the month.
+    public var end: Money
+    public var newClients: Int
+    public var churnedClients: Int
+
+    /// (start + expansion − contraction − churn) ÷ start; `nil` without MRR the month before.
+    public var netRevenueRetention: Decimal? {
+        start.isZero ? nil : (start + expansion - contraction - churn).amount / start.amount
+    }
 }
 
 /// Profitability of one agreement over a span of months.

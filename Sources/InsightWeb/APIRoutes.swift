@@ -102,7 +102,7 @@ enum OpenAPIDocument {
         "components":{"securitySchemes":{"token":{"type":"http","scheme":"bearer","description":"A company API token, created under Settings."}},
         "schemas":{"Value":{"type":["string","null"],"description":"A decimal number as a string (money keeps every digit); null when undefined."},
         "Scorecard":{"type":"object","required":["company","month","currency","kpis"],"properties":{"company":{"type":"string"},"month":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}$"},"currency":{"type":"string"},
-        "kpis":{"type":"array","items":{"type":"object","required":["id","name","unit","value"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"unit":{"type":"string","enum":["money","hours","ratio","count","minutes","perEndpoint"]},"value":{"$ref":"#/components/schemas/Value"}}}}}},
+        "kpis":{"type":"array","items":{"type":"object","required":["id","name","unit","value"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"unit":{"type":"string","enum":["money","hours","ratio","count","minutes","perEndpoint","days"]},"value":{"$ref":"#/components/schemas/Value"}}}}}},
         "Series":{"type":"object","required":["company","kpi","unit","currency","points"],"properties":{"company":{"type":"string"},"kpi":{"type":"string"},"unit":{"type":"string"},"currency":{"type":"string"},
         "points":{"type":"array","items":{"type":"object","required":["month","value"],"properties":{"month":{"type":"string"},"value":{"$ref":"#/components/schemas/Value"}}}}}},
         "Error":{"type":"object","required":["error"],"properties":{"error":{"type":"string"}}}}},

@@ -205,6 +205,7 @@ extension WebApp {
         case .count: Format.number(value, decimals: 0)
         case .minutes: "\(Format.number(value, decimals: 0)) min"
         case .perEndpoint: Format.number(value, decimals: 2)
+        case .days: "\(Format.number(value, decimals: 1)) d"
         }
     }
 
@@ -339,10 +340,13 @@ extension WebApp {
             switch self {
             case .revenue:
                 ["revenue", "mrr", "arr", "recurring_share", "revenue.managedServices", "revenue.licenseResale", "revenue.blockTime",
-                 "revenue.timeAndMaterials", "revenue.projects", "revenue.products", "effective_hourly_rate"]
+                 "revenue.timeAndMaterials", "revenue.projects", "revenue.products", "mrr.new", "mrr.expansion", "mrr.contraction",
+                 "mrr.churn", "nrr", "revenue.top1_share", "revenue.top5_share", "revenue.top10_share", "effective_hourly_rate",
+                 "unbilled_labor"]
             case .service:
-                ["tickets.opened", "tickets.reactive", "endpoints", "tickets_per_endpoint", "reactive_tickets_per_endpoint",
-                 "first_response.mean", "resolution.mean", "sla_compliance", "utilization"]
+                ["tickets.opened", "tickets.closed", "kill_rate", "same_day_close", "tickets.reactive", "endpoints", "tickets_per_endpoint",
+                 "reactive_tickets_per_endpoint", "first_response.mean", "first_response.median", "resolution.mean", "resolution.median",
+                 "sla_compliance", "utilization"]
             }
         }
         var chartKPI: String { self == .revenue ? "mrr" : "tickets.opened" }

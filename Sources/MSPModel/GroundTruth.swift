@@ -83,6 +83,10 @@ public struct GroundTruth: Sendable, Codable, Equatable {
     public var currency: CurrencyCode
     public var asOf: Timestamp
     public var months: [MonthTruth]
+    /// The MRR bridge, retention, concentration, ticket flow and unbilled labor of each reported month (same order).
+    public var growth: [MonthGrowthTruth]
+    /// Receivables against sales, the open pipeline and project burn at `asOf`.
+    public var position: PositionTruth
     /// Totals over the reported span.
     public var revenue: Money
     public var revenueByKind: [String: Money]
@@ -253,6 +257,8 @@ public struct GroundTruth: Sendable, Codable, Equatable {
                 lostOneTimeValue: Money(data.lostOneTime, currency), lostRecurringValue: Money(data.lostRecurring, currency))
         }
         self.months = truths
+        self.growth = Self.growth(snapshot, months: truths)
+        self.position = Self.position(snapshot)
         self.currency = currency
         self.asOf = snapshot.asOf
         self.revenue = Money.sum(truths.map(\.revenue), currency: currency)

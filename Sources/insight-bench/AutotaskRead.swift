@@ -22,26 +22,7 @@ struct AutotaskRead: AsyncParsableCommand {
     func run() async throws {
         guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
         let business = try MSPBusiness.generate(GeneratorSettings(size: size, seed: 42, source: .autotask))
-        var settings = AutotaskSimulatorSettings()
-        settings.requestThreshold = nil
-        let tenant = SimulatedAutotaskTenant(business: business, settings: settings)
-        var quiet = Logger(label: "bench")
-        quiet.logLevel = .critical
-        let app = AutotaskSimulator.application(tenant: tenant, port: port, logger: quiet)
-        let connector = AutotaskConnector(
-            credentials: AutotaskCredentials(
-                userName: settings.users[0].userName, secret: Secret(settings.users[0].secret), integrationCode: settings.users[0].integrationCode,
-                zoneLookupURL: "http://127.0.0.1:\(port)/atservicesrest/v1.0/zoneInformation"),
-            http: ReadOnlyHTTP(client: .shared), logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            defer { group.cancelAll() }
-            var zone: AutotaskZoneInformation?
-            for _ in 0..<200 where zone == nil {
-                zone = try? await connector.discoverZone()
-                if zone == nil { try await Task.sleep(for: .milliseconds(50)) }
-            }
-            guard zone != nil else { throw ValidationError("the simulator did not start on port \(port)") }
+        try await withAutotaskBenchSimulator(business, port: port) { tenant, connector in
             let baseline = peakMemoryMiB()
             let before = await tenant.requestLog.count
             let clock = ContinuousClock()
@@ -88,5 +69,34 @@ struct AutotaskRead: AsyncParsableCommand {
             print("requests: \(requests) (ThresholdInformation checks included); minimum possible: \(minimum) (ratio \(format(Double(requests) / Double(minimum), decimals: 3)))")
             print("peak memory: \(format(peakMemoryMiB())) MiB, of which the simulator and its business before the read: \(format(baseline)) MiB")
         }
+    }
+}
+
+/// Runs `body` with an Autotask simulator serving `business` on 127.0.0.1:`port` (no hourly threshold) and a connector
+/// for its read-only API user, once the simulator answers.
+func withAutotaskBenchSimulator(
+    _ business: MSPBusiness, port: Int, _ body: (SimulatedAutotaskTenant, AutotaskConnector) async throws -> Void
+) async throws {
+    var settings = AutotaskSimulatorSettings()
+    settings.requestThreshold = nil
+    let tenant = SimulatedAutotaskTenant(business: business, settings: settings)
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .critical
+    let app = AutotaskSimulator.application(tenant: tenant, port: port, logger: quiet)
+    let connector = AutotaskConnector(
+        credentials: AutotaskCredentials(
+            userName: settings.users[0].userName, secret: Secret(settings.users[0].secret), integrationCode: settings.users[0].integrationCode,
+            zoneLookupURL: "http://127.0.0.1:\(port)/atservicesrest/v1.0/zoneInformation"),
+        http: ReadOnlyHTTP(client: .shared), logger: quiet)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.runService() }
+        defer { group.cancelAll() }
+        var zone: AutotaskZoneInformation?
+        for _ in 0..<200 where zone == nil {
+            zone = try? await connector.discoverZone()
+            if zone == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard zone != nil else { throw ValidationError("the simulator did not start on port \(port)") }
+        try await body(tenant, connector)
     }
 }

@@ -76,6 +76,11 @@ struct KPI: AsyncParsableCommand {
         }
         lines.append(row(["  over 60 days past due", "\(report.receivables.over60)"]))
         lines.append("")
+        lines.append("Today (\(report.position.asOf), as last synced):")
+        for kpi in KPICatalogue.position {
+            lines.append(row(["  " + kpi.name, KPICatalogue.format(kpi.value(in: report.position), kpi.unit, currency: currency)]))
+        }
+        lines.append("")
         lines.append("Data health:")
         for finding in report.health {
             lines.append("  \(finding.count == 0 ? "ok  " : "WARN") \(finding.title): \(finding.count)")

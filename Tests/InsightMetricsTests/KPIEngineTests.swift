@@ -85,6 +85,7 @@ struct KPIEngineTests {
             try await load(mediumSnapshot, tenant: mediumTenant, into: store)
             let engine = KPIEngine(store: store, tenant: mediumTenant)
             try await checkScorecards(engine)
+            try await checkGrowth(engine)
             try await checkHealth(engine)
         }
     }
@@ -157,6 +158,10 @@ struct KPIEngineTests {
             let month = mediumSnapshot.reportedMonths.last!
             let card = try await KPIEngine(store: store, tenant: other).scorecard(month)
             #expect(card.revenue.isZero && card.ticketsOpened == 0 && card.endpoints == 0 && card.availableHours == .zero)
+            #expect(card.mrrBridge.start.isZero && card.ticketsClosed == 0 && card.sameDayClosed == 0 && card.unbilledLaborHours == .zero)
+            #expect(card.revenueShareTop10 == nil && card.medianResolutionMinutes == nil)
+            let position = try await KPIEngine(store: store, tenant: other).position(on: mediumSnapshot.asOfDate)
+            #expect(position.receivables.isZero && position.openDeals == 0 && position.openProjects == 0 && position.daysSalesOutstanding == nil)
             #expect(try await KPIEngine(store: store, tenant: other).dataHealth().allSatisfy { $0.count == 0 })
         }
     }
@@ -187,6 +192,7 @@ struct SyncedScorecardTests {
                 let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
                 // ConnectWise opportunities are not synced yet (docs/kpis.md, known differences): sales are skipped.
                 for (card, month) in zip(trend, truth.months) { expectMatches(card, month, skipSales: true) }
+                for (card, month) in zip(trend, truth.growth) { expectGrowthMatches(card, month, skipSales: true) }
                 #expect(trend.allSatisfy { $0.won == 0 })
                 let ageing = try await engine.receivablesAgeing(on: business.snapshot().asOfDate)
                 #expect(ageing.byBucket == truth.receivablesByAge)

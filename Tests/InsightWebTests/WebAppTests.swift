@@ -400,6 +400,46 @@ struct ScheduledSyncTests {
 
 @Suite("Web app with Autotask")
 struct WebAutotaskTests {
+    @Test("onboarding to dashboard against the Autotask simulator: the first sync fills the scorecard")
+    func autotaskOnboardingToDashboard() async throws {
+        var settings = GeneratorSettings(size: .small, seed: 7)
+        settings.source = .autotask
+        let business = try MSPBusiness.generate(settings)
+        try await Insight.withSimulatedAutotask(serving: business) { credentials in
+            try await withWebApp { client, store, log in
+                let browser = Browser(client)
+                try await browser.signUp(email: "kim@k.example")
+                let id = try await browser.registerCompany("Kilo MSP", psa: "autotask")
+                try await browser.get("/c/\(id)/eula")
+                try await browser.post("/c/\(id)/eula", [("accept", "yes"), ("version", "2026-11")])
+                try await browser.get("/c/\(id)/settings/credentials")
+                let saved = try await browser.post("/c/\(id)/settings/credentials", [
+                    ("username", credentials.userName), ("secret", credentials.secret.reveal()),
+                    ("integration_code", credentials.integrationCode), ("zone_lookup", credentials.zoneLookupURL),
+                ])
+                #expect(saved.body.contains("Connection works: every permission is in place"), "\(saved.body)")
+                #expect(try await browser.post("/c/\(id)/sync").location == "/c/\(id)/sync")
+                var page = try await browser.get("/c/\(id)/sync")
+                for _ in 0..<300 where page.headers[HTTPField.Name("Refresh")!] != nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    page = try await browser.get("/c/\(id)/sync")
+                }
+                #expect(page.body.contains("Sync complete"), "\(page.body)")
+                #expect(page.body.contains("TimeEntries"))
+
+                let tenant = try #require(try await store.tenant(Tenant.ID(id)))
+                let month = business.settings.endMonth
+                let card = try await KPIEngine(store: store, tenant: tenant).scorecard(month)
+                #expect(card.mrr.amount > 0, "agreement invoices are recognised through their billing items")
+                let home = try await browser.get("/c/\(id)/?month=\(month)")
+                let mrrTile = try #require(home.body.range(of: "data-kpi=\"mrr\"").map { String(home.body[$0.upperBound...].prefix(400)) })
+                #expect(mrrTile.contains(formatMoney(card.mrr.amount)), "\(mrrTile)")
+                for body in browser.bodies { #expect(!body.contains(credentials.secret.reveal())) }
+                #expect(!log.text.contains(credentials.secret.reveal()))
+            }
+        }
+    }
+
     @Test("Autotask credentials are tested by the Autotask permission doctor, naming a missing section")
     func autotaskDoctor() async throws {
         let (simulator, banner) = try Insight.autotaskSimulator(
