@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutotaskSimulator
 import Foundation
 import InsightCore
 import InsightStore

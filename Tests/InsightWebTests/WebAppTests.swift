@@ -136,17 +136,6 @@ struct WebAppEndToEndTests {
             }
         }
     }
-
-    /// What the page shows for `amount` (whole units above 1,000).
-    private func formatMoney(_ amount: Decimal) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.locale = Locale(identifier: "en_US")
-        formatter.roundingMode = .halfUp
-        formatter.maximumFractionDigits = abs(amount) >= 1000 ? 0 : 2
-        formatter.minimumFractionDigits = abs(amount) >= 1000 ? 0 : 2
-        return "$" + formatter.string(from: amount as NSDecimalNumber)!
-    }
 }
 
 @Suite("Web app security")
@@ -476,4 +465,15 @@ struct WebAutotaskTests {
             }
         }
     }
+}
+
+/// What the page shows for `amount` (whole units above 1,000).
+func formatMoney(_ amount: Decimal) -> String {
+    let formatter = NumberFormatter()
+    formatter.numberStyle = .decimal
+    formatter.locale = Locale(identifier: "en_US")
+    formatter.roundingMode = .halfUp
+    formatter.maximumFractionDigits = abs(amount) >= 1000 ? 0 : 2
+    formatter.minimumFractionDigits = abs(amount) >= 1000 ? 0 : 2
+    return "$" + formatter.string(from: amount as NSDecimalNumber)!
 }
