@@ -146,6 +146,11 @@ struct AutotaskHandler: RouterMiddleware {
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
             let items = visible.items
+            if settings.includeFieldsNeedIDAbove500, let fields = query.includeFields, !fields.contains(where: { $0.lowercased() == "id" }),
+                items.count(where: { item in query.filter.allSatisfy { $0.matches(item) } }) > AutotaskQuery.largestPage
+            {
+                return errors(.internalServerError, "IncludeFields must include id when a query returns more than \(AutotaskQuery.largestPage) records.")
+            }
             switch rest.dropFirst().first {
             case nil:
                 return await deliver(page(entity, items, query: query, cursor: nil, search: method == .get ? search : nil, base: base))

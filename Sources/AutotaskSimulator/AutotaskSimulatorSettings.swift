@@ -57,6 +57,10 @@ public struct AutotaskSimulatorSettings: Sendable {
     public var missingRight = MissingRight.silent
     /// GET by id of a missing record: 404 (default) or `200 {"item": null}` (both seen, NOTES.md §3.6).
     public var notFoundAsNullItem = false
+    /// "For search results that contain more than 500 results, you must include Id as a field" (the documented
+    /// `IncludeFields` rule, NOTES.md §3.3): such a query is refused. The exact refusal is unconfirmed: a 500 with an
+    /// `errors` body, like the simulator's other query errors.
+    public var includeFieldsNeedIDAbove500 = true
 
     // Limits.
     /// Requests per rolling window for the whole database (10,000 an hour); `nil`: unlimited.

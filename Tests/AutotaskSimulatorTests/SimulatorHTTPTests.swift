@@ -103,6 +103,17 @@ import Testing
             let included = AutotaskQuery(filter: [.exist("id")], maxRecords: 3, includeFields: ["id", "title"])
             let page = try AutotaskPage.decode(try await wire.query("Tickets", included).body, entity: "Tickets")
             #expect(page.items.allSatisfy { if case .object(let m) = $0 { Set(m.keys) == ["id", "title", "userDefinedFields"] } else { false } })
+
+            // More than 500 results: IncludeFields must name id (the documented rule); under 500 it need not.
+            let many = snapshot.tickets.filter { $0.serviceClass != .project }.count
+            #expect(many > 500)
+            let withoutID = try await wire.query("Tickets", AutotaskQuery(filter: [.exist("id")], includeFields: ["title"]))
+            #expect(withoutID.status == 500)
+            #expect(String(decoding: withoutID.body, as: UTF8.self).contains("IncludeFields must include id"))
+            #expect(try await wire.query("Tickets", AutotaskQuery(filter: [.exist("id")], includeFields: ["Id", "title"])).status == 200)
+            let tenth = snapshot.tickets.filter { $0.serviceClass != .project }.compactMap { Int($0.id.rawValue) }.sorted()[9]
+            let few = AutotaskQuery(filter: [.condition(.lte, field: "id", value: .int(tenth))], includeFields: ["title"])
+            #expect(try await wire.query("Tickets", few).status == 200)
         }
     }
 
