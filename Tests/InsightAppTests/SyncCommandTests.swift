@@ -8,62 +8,66 @@ import InsightTestSupport
 import Logging
 import Testing
 
-@Suite(.timeLimit(.minutes(5)), .serialized)
-struct SyncCommandTests {
-    let arguments = ["sync", "--simulate", "connectwise", "--size", "small", "--seed", "5", "--worker", "cli-test"]
-
+/// Runs `psa-insight sync --simulate <psa>` once uninterrupted, then ten times killed with SIGKILL at spread-out moments
+/// and once more to the end: the killed store must equal the uninterrupted one.
+func killTenTimes(_ psa: PSAKind, firstStream: String) async throws {
+    let arguments = ["sync", "--simulate", psa.rawValue, "--size", "small", "--seed", "5", "--worker", "cli-test"]
     func contents(of path: String) async throws -> StoreContents {
         try await Store.withStore(at: .sqliteFile(path: path), logger: Logger(label: "test")) { store in
-            try await StoreContents(store, tenant: Insight.simulatedTenantID(.connectwise))
+            try await StoreContents(store, tenant: Insight.simulatedTenantID(psa), source: psa)
         }
     }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-kill-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let reference = directory.appendingPathComponent("reference.sqlite").path
+    let killed = directory.appendingPathComponent("killed.sqlite").path
 
+    let clean = try runInsight(arguments + ["--database-url", reference], environment: [:])
+    #expect(clean.status == 0, "\(clean.stderr)")
+    #expect(clean.stdout.contains("\(firstStream): full sync started,"), "plain progress lines when not a terminal")
+    #expect(clean.stdout.contains("Synced "))
+
+    // Kill -9 at spread-out moments once the run is reading (whatever the machine's speed), then let it finish.
+    var resumed = false
+    for attempt in 0..<10 {
+        let process = Process()
+        process.executableURL = insightExecutable()
+        process.arguments = arguments + ["--database-url", killed]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let reader = output.fileHandleForReading
+        let beforeKill = await Task.detached { () -> String in
+            var text = ""
+            while !text.contains("sync started") {
+                let data = reader.availableData
+                if data.isEmpty { break }  // the run ended before a stream started
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
+        }.value
+        try await Task.sleep(for: .milliseconds(50 + attempt * 150 + Int.random(in: 0...150)))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let printed = beforeKill + String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        resumed = resumed || printed.contains("resumed sync started")
+    }
+    let final = try runInsight(arguments + ["--database-url", killed], environment: [:])
+    #expect(final.status == 0, "\(final.stderr)")
+    resumed = resumed || final.stdout.contains("resumed sync started")
+    #expect(resumed, "some run carried on from a page saved by a killed one")
+
+    let expected = try await contents(of: reference)
+    #expect(expected.total > 10_000)
+    #expect(try await contents(of: killed) == expected)
+}
+
+@Suite(.timeLimit(.minutes(5)), .serialized)
+struct SyncCommandTests {
     @Test func aProcessKilledTenTimesEndsWithTheSameStoreAsAnUninterruptedRun() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-kill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let reference = directory.appendingPathComponent("reference.sqlite").path
-        let killed = directory.appendingPathComponent("killed.sqlite").path
-
-        let clean = try runInsight(arguments + ["--database-url", reference], environment: [:])
-        #expect(clean.status == 0, "\(clean.stderr)")
-        #expect(clean.stdout.contains("time/entries: full sync started,"), "plain progress lines when not a terminal")
-        #expect(clean.stdout.contains("Synced "))
-
-        // Kill -9 at spread-out moments once the run is reading (whatever the machine's speed), then let it finish.
-        var resumed = false
-        for attempt in 0..<10 {
-            let process = Process()
-            process.executableURL = insightExecutable()
-            process.arguments = arguments + ["--database-url", killed]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let reader = output.fileHandleForReading
-            let beforeKill = await Task.detached { () -> String in
-                var text = ""
-                while !text.contains("sync started") {
-                    let data = reader.availableData
-                    if data.isEmpty { break }  // the run ended before a stream started
-                    text += String(decoding: data, as: UTF8.self)
-                }
-                return text
-            }.value
-            try await Task.sleep(for: .milliseconds(50 + attempt * 150 + Int.random(in: 0...150)))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let printed = beforeKill + String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-            resumed = resumed || printed.contains("resumed sync started")
-        }
-        let final = try runInsight(arguments + ["--database-url", killed], environment: [:])
-        #expect(final.status == 0, "\(final.stderr)")
-        resumed = resumed || final.stdout.contains("resumed sync started")
-        #expect(resumed, "some run carried on from a page saved by a killed one")
-
-        let expected = try await contents(of: reference)
-        #expect(expected.total > 10_000)
-        #expect(try await contents(of: killed) == expected)
+        try await killTenTimes(.connectwise, firstStream: "time/entries")
     }
 
     @Test func aTenantIsNamedOrItsAbsenceExplained() throws {
@@ -120,5 +124,13 @@ struct KPICommandTests {
         #expect(csv.stdout.contains("revenue,\"Revenue\",2026-09,\(september.revenue.amount),2026-08,"))
         let badPeriod = try runInsight(["kpi", "--period", "September"], environment: environment)
         #expect(badPeriod.status != 0 && badPeriod.stderr.contains("--period must be YYYY-MM"))
+    }
+}
+
+/// The same through the Autotask simulator (run with the Autotask syncs, see `.ci/run`).
+@Suite(.timeLimit(.minutes(8)))
+struct AutotaskSyncCommandTests {
+    @Test func anAutotaskSyncKilledTenTimesEndsWithTheSameStoreAsAnUninterruptedRun() async throws {
+        try await killTenTimes(.autotask, firstStream: "Tickets")
     }
 }

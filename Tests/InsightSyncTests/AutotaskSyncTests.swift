@@ -71,7 +71,7 @@ func bulkRead(_ connector: AutotaskConnector, into store: Store) async throws ->
     return try await StoreContents(store, tenant: tenant, source: .autotask)
 }
 
-@Suite(.timeLimit(.minutes(8)), .serialized)
+@Suite(.timeLimit(.minutes(10)), .serialized)
 struct AutotaskSyncTests {
     @Test(arguments: TestDatabase.available)
     func fullThenIncrementalEqualsAFreshFullSync(database: TestDatabase) async throws {
