@@ -89,29 +89,16 @@ extension Insight {
     ) async throws -> R {
         let simulator = AutotaskSimulatorSettings()
         let tenant = SimulatedAutotaskTenant(business: business, settings: simulator)
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        var simulatorLogger = Logger(label: "psa-insight.simulator.autotask")
-        simulatorLogger.logLevel = .critical
-        let application = AutotaskSimulator.application(tenant: tenant, port: 0, logger: simulatorLogger) { port in
-            listening.yield(port)
-            listening.finish()
-        }
-        return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await application.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
+        return try await whileServing({ logger, onListening in
+            AutotaskSimulator.application(tenant: tenant, port: 0, logger: logger, onListening: onListening)
+        }, label: "psa-insight.simulator.autotask") { port in
             // Invariant: the simulator's settings always hold the read-only user first.
             let user = simulator.users[0]
-            let credentials = AutotaskCredentials(
-                userName: user.userName, secret: Secret(user.secret), integrationCode: user.integrationCode,
-                zoneLookupURL: AutotaskSimulatorSettings.zoneLookupURL(publicURL: "http://127.0.0.1:\(port)", user: user.userName)
-                    .components(separatedBy: "?")[0])
-            let result = try await body(credentials)
-            group.cancelAll()
-            return result
+            return try await body(
+                AutotaskCredentials(
+                    userName: user.userName, secret: Secret(user.secret), integrationCode: user.integrationCode,
+                    zoneLookupURL: AutotaskSimulatorSettings.zoneLookupURL(publicURL: "http://127.0.0.1:\(port)", user: user.userName)
+                        .components(separatedBy: "?")[0]))
         }
     }
 
@@ -122,11 +109,29 @@ extension Insight {
     ) async throws -> R {
         let simulator = ConnectWiseSimulatorSettings()
         let site = SimulatedSite(business: business, settings: simulator)
+        return try await whileServing({ logger, onListening in
+            ConnectWiseSimulator.application(site: site, port: 0, logger: logger, onListening: onListening)
+        }, label: "psa-insight.simulator.connectwise") { port in
+            // Invariant: the simulator's settings always hold the read-only member.
+            let member = simulator.members.first { $0.publicKey == "PSAINSIGHTREADONLY" }!
+            return try await body(
+                ConnectWiseCredentials(
+                    siteURL: "http://127.0.0.1:\(port)", companyID: simulator.companyID, clientID: simulator.clientID,
+                    publicKey: member.publicKey, privateKey: Secret(member.privateKey)))
+        }
+    }
+
+    /// Runs the application `makeApplication` builds (on a free port, reporting it through the callback it is given)
+    /// while `body` runs with that port, then stops it. The in-process simulators are a means, not the subject: only
+    /// their critical messages are shown.
+    static func whileServing<R: Sendable, Application: ApplicationProtocol>(
+        _ makeApplication: (Logger, @escaping @Sendable (Int) async -> Void) -> Application, label: String,
+        _ body: @escaping @Sendable (Int) async throws -> R
+    ) async throws -> R {
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        // The in-process simulator is a means, not the subject: only its critical messages are shown.
-        var simulatorLogger = Logger(label: "psa-insight.simulator.connectwise")
-        simulatorLogger.logLevel = .critical
-        let application = ConnectWiseSimulator.application(site: site, port: 0, logger: simulatorLogger) { port in
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        let application = makeApplication(logger) { port in
             listening.yield(port)
             listening.finish()
         }
@@ -137,12 +142,7 @@ extension Insight {
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            // Invariant: the simulator's settings always hold the read-only member.
-            let member = simulator.members.first { $0.publicKey == "PSAINSIGHTREADONLY" }!
-            let credentials = ConnectWiseCredentials(
-                siteURL: "http://127.0.0.1:\(port)", companyID: simulator.companyID, clientID: simulator.clientID,
-                publicKey: member.publicKey, privateKey: Secret(member.privateKey))
-            let result = try await body(credentials)
+            let result = try await body(port)
             group.cancelAll()
             return result
         }
