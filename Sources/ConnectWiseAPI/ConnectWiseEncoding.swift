@@ -271,13 +271,12 @@ public struct ConnectWiseEncoder: Sendable {
 }
 
 extension ConnectWiseEncoder {
-    /// An opportunity. ConnectWise keeps revenue on forecast items (`/sales/opportunities/{id}/forecast`), not
-    /// on the opportunity: values are not rendered here (a known gap until forecasts are served).
+    /// An opportunity. ConnectWise keeps its values on forecast items (``forecast(_:)``), not on the opportunity.
     public func opportunity(_ record: Opportunity) -> JSONValue {
         object([
             "id": int(record.id), "name": .string(record.name), "company": reference(record.companyID, "company/companies"),
             "stage": .object(["id": .number(1), "name": .string(record.stage)]),
-            "status": .object(["id": .number(1), "name": .string(record.outcome == .won ? "Won" : record.outcome == .lost ? "Lost" : "Open")]),
+            "status": opportunityStatus(record.outcome),
             "probability": .object(["id": .number(1), "name": .string("\(record.probability * 100)")]),
             "expectedCloseDate": day(record.expectedCloseDate), "closedDate": record.closedDate.map(day),
             "primarySalesRep": reference(record.salesMemberID, "system/members"), "_info": info(updated: record.updatedAt),

@@ -79,6 +79,7 @@ public enum ConnectWiseSimulator {
             ]))
         }
         if let roles = securityRoles(parts, member: member) { return roles }
+        if let forecast = await forecast(parts, member: member, site: site) { return forecast }
         var isCount = false
         if parts.last?.lowercased() == "count" {
             isCount = true
@@ -182,6 +183,33 @@ public enum ConnectWiseSimulator {
                 "inquireLevel": .string(setting.inquire.rawValue),
             ])
         }))
+    }
+
+    /// `sales/opportunities/{id}/forecast`, its `/count` and `/forecast/{itemId}` (Sales › Opportunity), or `nil`
+    /// for any other path.
+    static func forecast(_ parts: [String], member: ConnectWiseSimulatorSettings.APIMember, site: SimulatedSite) async -> Response? {
+        let lowered = parts.map { $0.lowercased() }
+        guard lowered.count >= 4, lowered[0] == "sales", lowered[1] == "opportunities", lowered[3] == "forecast",
+            let id = Int(parts[2])
+        else { return nil }
+        let resource = parts.joined(separator: "/")
+        if member.role.inquire(ConnectWiseEndpoint.opportunities.function) == .none {
+            return error(.forbidden, code: "Unauthorized", message: "You do not have permission to access this resource.")
+        }
+        guard let opportunity = await site.opportunity(id) else { return notFound(resource) }
+        let encoder = ConnectWiseEncoder(baseURL: site.settings.apiBase)
+        switch lowered.count {
+        case 4:
+            let forecast = encoder.forecast(opportunity)
+            return json(site.settings.forecastAsList ? .array([forecast]) : forecast)
+        case 5 where lowered[4] == "count":
+            return json(.object(["count": .number(Decimal(encoder.forecastItems(opportunity).count))]))
+        case 5:
+            let item = encoder.forecastItems(opportunity).first { ListQuery.id(of: $0).map(String.init) == parts[4] }
+            return item.map { json($0) } ?? notFound(resource)
+        default:
+            return notFound(resource)
+        }
     }
 
     // MARK: Responses

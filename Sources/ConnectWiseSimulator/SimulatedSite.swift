@@ -10,6 +10,8 @@ public actor SimulatedSite {
     public let settings: ConnectWiseSimulatorSettings
     private(set) var items: [ConnectWiseEndpoint: [JSONValue]] = [:]
     private(set) var additionsByAgreement: [Int: [JSONValue]] = [:]
+    /// Opportunities by id, whose forecasts are rendered when asked for (`sales/opportunities/{id}/forecast`).
+    private(set) var opportunities: [Int: Opportunity] = [:]
     private var requestTimes: [String: [ContinuousClock.Instant]] = [:]
     /// The method and path of every request received, whatever its method (tests prove the connector only GETs).
     public private(set) var requestLog: [(method: String, path: String)] = []
@@ -21,14 +23,22 @@ public actor SimulatedSite {
         self.business = business
         self.settings = settings
         self.dice = settings.faultSeed
-        let (items, additions) = Self.render(business.snapshot(at: instant), settings: settings)
+        let snapshot = business.snapshot(at: instant)
+        let (items, additions) = Self.render(snapshot, settings: settings)
         self.items = items
         self.additionsByAgreement = additions
+        self.opportunities = Self.byID(snapshot.opportunities)
     }
 
     /// Shows the business as it is at `instant` from now on.
     public func advance(to instant: Timestamp) {
-        (items, additionsByAgreement) = Self.render(business.snapshot(at: instant), settings: settings)
+        let snapshot = business.snapshot(at: instant)
+        (items, additionsByAgreement) = Self.render(snapshot, settings: settings)
+        opportunities = Self.byID(snapshot.opportunities)
+    }
+
+    static func byID(_ opportunities: [Opportunity]) -> [Int: Opportunity] {
+        Dictionary(opportunities.compactMap { opportunity in Int(opportunity.id.rawValue).map { ($0, opportunity) } }) { first, _ in first }
     }
 
     static func render(_ snapshot: MSPSnapshot, settings: ConnectWiseSimulatorSettings)
@@ -69,6 +79,7 @@ public actor SimulatedSite {
     }
 
     func list(_ endpoint: ConnectWiseEndpoint) -> [JSONValue] { items[endpoint] ?? [] }
+    func opportunity(_ id: Int) -> Opportunity? { opportunities[id] }
     func additions(of agreement: Int) -> [JSONValue]? {
         list(.agreements).contains { ListQuery.id(of: $0) == agreement } ? (additionsByAgreement[agreement] ?? []) : nil
     }

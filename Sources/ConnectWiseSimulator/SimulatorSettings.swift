@@ -30,6 +30,10 @@ public struct ConnectWiseSimulatorSettings: Sendable {
         APIMember(publicKey: "PSAINSIGHTADMIN", privateKey: "admin-private-key-0003", role: .admin()),
     ]
     public var list = ListSettings()
+    /// Whether `sales/opportunities/{id}/forecast` answers a list holding the forecast (`[]Forecast`, as the
+    /// 2025.1 spec declares; the default) or the forecast object itself (as client libraries model it):
+    /// unconfirmed, so the connector reads both.
+    public var forecastAsList = true
     /// The URL the simulator's `_href`s and `Link`s start with.
     public var publicURL = "http://127.0.0.1:8081"
 

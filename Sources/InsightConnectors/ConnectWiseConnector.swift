@@ -90,6 +90,21 @@ public struct ConnectWiseConnector: Sendable {
             decode: decode)
     }
 
+    /// One answer that is not a list page, e.g. an opportunity's forecast: fetched with the same retries as a page
+    /// (a body that fails to decode is asked for again) and decoded by `decode`. `entity` names the endpoint whose
+    /// security-role function governs it, for the fix a 403 reports.
+    public func item<Value: Sendable>(
+        _ path: String, base: String, entity: String,
+        decode: @escaping @Sendable (Data) throws(ConnectWiseDecodingError) -> Value
+    ) async throws -> Value {
+        let pages = ConnectWisePages(connector: self, entity: entity, first: "\(base)/\(path)") { data throws(ConnectWiseDecodingError) in
+            [try decode(data)]
+        }
+        var iterator = pages.makeAsyncIterator()
+        // Invariant: the first page is fetched (or throws), and holds the one decoded value.
+        return try await iterator.next()!.first!
+    }
+
     /// The ids of every record of `endpoint`, a page of 1,000 at a time (`fields=id`): what a reconciliation
     /// compares with the store to find records deleted in ConnectWise.
     public func ids(_ endpoint: String, base: String) -> ConnectWisePages<Int> {

@@ -51,6 +51,7 @@ public struct ConnectWiseSync: Sendable {
         (ConnectWiseEndpoint.members.path, []),
         (ConnectWiseEndpoint.workRoles.path, []),
         (ConnectWiseEndpoint.projects.path, []),
+        (ConnectWiseEndpoint.opportunities.path, []),
     ]
 
     /// Runs every stream once and reports what happened. Throws only when the site cannot be reached at all
@@ -95,6 +96,10 @@ struct ConnectWiseSource: SyncSource {
         func read(_ stream: String, run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void) async throws -> Set<String>? {
             if stream == ConnectWiseEndpoint.additions.path {
                 return try await readAdditions(run: run, listIDs: listIDs, store: store)
+            }
+            if stream == ConnectWiseEndpoint.opportunities.path {
+                try await readOpportunities(run: run, store: store)
+                return nil
             }
             let context = try await decodingContext(stream)
             let afterID = run.afterID.flatMap { Int($0) }
@@ -181,6 +186,54 @@ struct ConnectWiseSource: SyncSource {
             return listIDs ? seen : nil
         }
 
+        /// Opportunities with their values, which live on each one's forecast (`sales/opportunities/{id}/forecast`):
+        /// a page of opportunities, then the forecasts of those that are new or changed since stored (a window at a
+        /// time, concurrently), then the page is stored with its values. Unchanged ones re-read through the overlap
+        /// keep their stored values, so an idle run costs one request.
+        func readOpportunities(run: SyncCursor.Run, store: (StreamPage) async throws -> Void) async throws {
+            let stream = ConnectWiseEndpoint.opportunities.path
+            let context = try await decodingContext(stream)
+            let (connector, base) = (connector, base)
+            let window = max(1, source.options.concurrency * 2)
+            let pages = connector.pages(stream, base: base, since: run.since, afterID: run.afterID.flatMap { Int($0) }) {
+                data throws(ConnectWiseDecodingError) in try ConnectWiseRecords.opportunities(data, context: context)
+            }
+            try await forEachPage(of: pages) { page in
+                let stored = try await source.store.records(
+                    tenant: source.tenant.id, Opportunity.self, source: .connectwise, ids: page.map(\.id))
+                let known = Dictionary(stored.map { ($0.id, $0) }) { first, _ in first }
+                var valued: [ID<Opportunity>: Opportunity] = [:]
+                var stale: [Opportunity] = []
+                for opportunity in page {
+                    if let old = known[opportunity.id], old.updatedAt == opportunity.updatedAt {
+                        valued[opportunity.id] = ConnectWiseForecast(
+                            oneTimeValue: old.oneTimeValue, monthlyRecurringValue: old.recurringValue, probability: nil
+                        ).apply(to: opportunity)
+                    } else {
+                        stale.append(opportunity)
+                    }
+                }
+                for start in stride(from: 0, to: stale.count, by: window) {
+                    let chunk = stale[start..<min(start + window, stale.count)]
+                    try await withThrowingTaskGroup(of: Opportunity.self) { group in
+                        for opportunity in chunk {
+                            group.addTask {
+                                let path = "\(stream)/\(opportunity.id.rawValue)/forecast"
+                                let forecast = try await connector.item(path, base: base, entity: stream) { data throws(ConnectWiseDecodingError) in
+                                    try ConnectWiseRecords.forecast(data, context: context)
+                                }
+                                return forecast.apply(to: opportunity)
+                            }
+                        }
+                        for try await opportunity in group { valued[opportunity.id] = opportunity }
+                    }
+                }
+                var valuedPage = StreamPage(page.compactMap { valued[$0.id] })
+                valuedPage.requests = 1 + stale.count
+                try await store(valuedPage)
+            }
+        }
+
         func presentIDs(_ stream: String) async throws -> (ids: Set<String>, requests: Int)? {
             // Tickets come from two endpoints into one table: the service-ticket stream looks at both, the
             // project-ticket stream at neither. Additions are listed by their own read.
@@ -216,7 +269,8 @@ struct ConnectWiseSource: SyncSource {
             case .expenseEntries: marker(deleting: ExpenseEntry.self, from: .connectwise)
             case .tickets, .projectTickets: marker(deleting: Ticket.self, from: .connectwise)
             case .projects: marker(deleting: Project.self, from: .connectwise)
-            case .agreementTypes, .boards, .opportunities, nil: throw SyncError.unknownStream(stream)
+            case .opportunities: marker(deleting: Opportunity.self, from: .connectwise)
+            case .agreementTypes, .boards, nil: throw SyncError.unknownStream(stream)
             }
         }
     }

@@ -64,6 +64,18 @@ struct ConnectWiseRead: AsyncParsableCommand {
             _ = try await read("service/tickets", ConnectWiseRecords.tickets)
             _ = try await read("project/tickets", ConnectWiseRecords.tickets)
             _ = try await read("project/projects", ConnectWiseRecords.projects)
+            // Opportunities keep their values on their forecast: one request per opportunity is the floor.
+            for try await page in connector.pages("sales/opportunities", base: base, decode: { data throws(ConnectWiseDecodingError) in
+                try ConnectWiseRecords.opportunities(data, context: context)
+            }) {
+                records += page.count
+                minimum += 1 + page.count
+                for opportunity in page {
+                    _ = try await connector.item("sales/opportunities/\(opportunity.id)/forecast", base: base, entity: "sales/opportunities") {
+                        data throws(ConnectWiseDecodingError) in try ConnectWiseRecords.forecast(data, context: context)
+                    }
+                }
+            }
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let requests = await site.requestLog.count - before

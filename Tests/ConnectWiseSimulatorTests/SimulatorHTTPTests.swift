@@ -172,6 +172,35 @@ struct SimulatorHTTPTests {
         }
     }
 
+    @Test func opportunityForecasts() async throws {
+        let opportunity = try #require(smallBusiness.snapshot().opportunities.first { $0.oneTimeValue.amount > 0 })
+        let path = "\(api)/sales/opportunities/\(opportunity.id)/forecast"
+        try await withSimulator { client, _ in
+            let response = try await client.execute(uri: path, method: .get, headers: headers())
+            #expect(response.status == .ok)
+            guard case .array(let forecasts) = try decode(response.body), case .array(let items)? = forecasts.first?.member("forecastItems") else {
+                Issue.record("a list holding one forecast with its items, as the 2025.1 spec declares")
+                return
+            }
+            #expect(forecasts.count == 1)
+            let oneTime = items.first { $0.member("recurringFlag") == .bool(false) }
+            #expect(oneTime?.member("revenue") == .number(opportunity.oneTimeValue.amount))
+            #expect(oneTime?.member("opportunity")?.member("id") == .number(Decimal(string: opportunity.id.rawValue)!))
+            let counted = try await client.execute(uri: path + "/count", method: .get, headers: headers())
+            #expect(try count(counted.body) == (opportunity.recurringValue.amount > 0 ? 2 : 1))
+            let line = try await client.execute(uri: path + "/\(opportunity.id)1", method: .get, headers: headers())
+            #expect(try decode(line.body).member("forecastType") == .string("Product"), "one line by its id")
+            let unknown = try await client.execute(uri: "\(api)/sales/opportunities/999999999/forecast", method: .get, headers: headers())
+            #expect(unknown.status == .notFound)
+        }
+        var objectSettings = ConnectWiseSimulatorSettings()
+        objectSettings.forecastAsList = false
+        let object = try await withSimulator(objectSettings) { client, _ in
+            try decode(try await client.execute(uri: path, method: .get, headers: headers()).body)
+        }
+        if case .object = object {} else { Issue.record("the forecast object itself") }
+    }
+
     @Test func rateLimitsAndFaults() async throws {
         var limited = ConnectWiseSimulatorSettings()
         limited.requestsPerMinute = 3

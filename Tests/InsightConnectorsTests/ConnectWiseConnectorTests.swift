@@ -180,6 +180,49 @@ struct ConnectWiseConnectorTests {
         #expect(admin.lines.last?.hasPrefix("WARNING: the role can add, edit or delete") == true)
     }
 
+    /// ConnectWise keeps an opportunity's values on its forecast; whether that endpoint answers a list (the spec)
+    /// or the object (client libraries) is unconfirmed, and both must read the same.
+    @Test(arguments: [true, false])
+    func opportunitiesTakeTheirValuesFromTheirForecasts(forecastAsList: Bool) async throws {
+        var settings = ConnectWiseSimulatorSettings()
+        settings.forecastAsList = forecastAsList
+        let read = try await withConnector(settings) { connector, _ in
+            let base = try await connector.discoverAPIBase()
+            let context = ConnectWiseContext(currency: .usd, timeZone: snapshot.calendar.timeZone)
+            var read: [Opportunity] = []
+            let pages = connector.pages("sales/opportunities", base: base) { data throws(ConnectWiseDecodingError) in
+                try ConnectWiseRecords.opportunities(data, context: context)
+            }
+            for try await page in pages {
+                for opportunity in page {
+                    let forecast = try await connector.item(
+                        "sales/opportunities/\(opportunity.id)/forecast", base: base, entity: "sales/opportunities"
+                    ) { data throws(ConnectWiseDecodingError) in try ConnectWiseRecords.forecast(data, context: context) }
+                    read.append(forecast.apply(to: opportunity))
+                }
+            }
+            return read
+        }
+        #expect(snapshot.opportunities.contains { $0.recurringValue.amount > 0 } && snapshot.opportunities.contains { $0.oneTimeValue.amount > 0 })
+        #expect(Set(read) == Set(snapshot.opportunities), "every opportunity, values included, field for field")
+    }
+
+    @Test func aForecastWithoutTheSalesRightNamesTheSetting() async throws {
+        var settings = ConnectWiseSimulatorSettings()
+        settings.members = [.init(publicKey: "NOSALES", privateKey: "no-sales", role: .missing(module: "Sales"))]
+        let opportunity = try #require(snapshot.opportunities.first)
+        let error = await #expect(throws: ConnectorError.self) {
+            try await withConnector(settings, publicKey: "NOSALES", privateKey: "no-sales") { connector, _ in
+                let base = try await connector.discoverAPIBase()
+                let context = ConnectWiseContext(currency: .usd, timeZone: snapshot.calendar.timeZone)
+                return try await connector.item("sales/opportunities/\(opportunity.id)/forecast", base: base, entity: "sales/opportunities") {
+                    data throws(ConnectWiseDecodingError) in try ConnectWiseRecords.forecast(data, context: context)
+                }
+            }
+        }
+        #expect(error?.description.contains("Sales > Opportunity: set Inquire Level to All") == true, "\(String(describing: error))")
+    }
+
     @Test func wrongKeysAndCompaniesGiveClearErrors() async throws {
         await #expect(throws: ConnectorError.self) {
             try await withConnector(privateKey: "wrong") { connector, _ in try await connector.checkPermissions() }

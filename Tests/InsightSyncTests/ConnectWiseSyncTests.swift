@@ -98,6 +98,7 @@ struct ConnectWiseSyncTests {
             let truth = business.snapshot(at: weekLater)
             #expect(fresh.timeEntries == Set(truth.timeEntries))
             #expect(fresh.invoices == Set(truth.invoices))
+            #expect(fresh.opportunities == Set(truth.opportunities), "opportunities with the values of their forecasts")
         }
     }
 
