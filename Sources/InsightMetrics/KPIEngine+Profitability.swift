@@ -15,7 +15,8 @@ extension KPIEngine {
             GROUP BY agreement_id
             """)
         let labor = try await laborCost(groupedBy: "agreement_id", from: first, to: last)
-        let additions = try await additionCosts(from: first, to: last)
+        let additions = try await additionTotals(from: first, to: last)
+        let shadow = try await shadowBillable(from: first, to: last)
         let rows = try await query("""
             SELECT a.source_id, a.name, a.company_id, a.billing_model, c.name AS company_name FROM agreements a
             LEFT JOIN companies c ON c.tenant_id = a.tenant_id AND c.source = a.source AND c.source_id = a.company_id
@@ -28,14 +29,22 @@ extension KPIEngine {
             }
             let income = Money(revenue[id] ?? 0, currency)
             let work = Money(labor[id]?.cost ?? 0, currency)
-            let lines = Money(additions[id] ?? 0, currency)
+            let lines = Money(additions[id]?.cost ?? 0, currency)
             let profit = income - work - lines
+            let hours = labor[id]?.hours ?? .zero
+            let shadowBillable = Money(shadow[id] ?? 0, currency)
+            let productValue = Money(model == .fixedFee ? additions[id]?.productValue ?? 0 : 0, currency)
+            let laborRevenue = model == .fixedFee ? income - productValue : nil
             return AgreementProfit(
                 id: ID(id), name: try row.decode(column: "name", as: String.self),
                 companyID: ID(try row.decode(column: "company_id", as: String.self)),
                 companyName: try row.decode(column: "company_name", as: String?.self) ?? "", billingModel: model, revenue: income,
-                laborHours: labor[id]?.hours ?? .zero, laborCost: work, additionCost: lines, profit: profit,
-                margin: income.isZero ? nil : profit.amount / income.amount)
+                laborHours: hours, laborCost: work, additionCost: lines, profit: profit,
+                margin: income.isZero ? nil : profit.amount / income.amount, shadowBillable: shadowBillable,
+                productValue: productValue, laborRevenue: laborRevenue,
+                efficiency: laborRevenue.flatMap { shadowBillable.isZero ? nil : $0.amount / shadowBillable.amount },
+                effectiveRate: hours == .zero ? nil : Money((laborRevenue ?? income).amount / hours.value, currency),
+                contributionPerHour: hours == .zero ? nil : Money(profit.amount / hours.value, currency))
         }
     }
 
@@ -72,7 +81,7 @@ extension KPIEngine {
             let id = try row.decode(column: "source_id", as: String.self)
             additionsByClient[try row.decode(column: "company_id", as: String.self), default: 0] += additions[id] ?? 0
         }
-        return try await query("""
+        let clients = try await query("""
             SELECT source_id, name FROM companies WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND kind = 'client'
             ORDER BY source_id
             """).map { row in
@@ -85,8 +94,24 @@ extension KPIEngine {
             return ClientProfit(
                 id: ID(id), name: try row.decode(column: "name", as: String.self), revenue: income, laborCost: work,
                 additionCost: lines, productCost: products, grossProfit: profit,
-                margin: income.isZero ? nil : profit.amount / income.amount)
+                margin: income.isZero ? nil : profit.amount / income.amount, rank: 0, quintile: 0)
         }
+        return Self.ranked(clients)
+    }
+
+    /// `clients` with their rank by gross profit (1 = greatest; ties by id) and quintile (1 = top fifth), in
+    /// their given order.
+    static func ranked(_ clients: [ClientProfit]) -> [ClientProfit] {
+        let order = clients.indices.sorted { a, b in
+            clients[a].grossProfit.amount != clients[b].grossProfit.amount
+                ? clients[a].grossProfit.amount > clients[b].grossProfit.amount : clients[a].id.rawValue < clients[b].id.rawValue
+        }
+        var ranked = clients
+        for (position, index) in order.enumerated() {
+            ranked[index].rank = position + 1
+            ranked[index].quintile = position * 5 / clients.count + 1
+        }
+        return ranked
     }
 
     /// Hours and labor cost of time worked in the span, per value of `column` (`agreement_id`, `company_id`).
@@ -116,30 +141,63 @@ extension KPIEngine {
         return result
     }
 
+    /// Per agreement, Σ actual hours × the hourly rate on each time entry worked in the span: the work's value
+    /// billed hourly ("shadow billable"). Summed per distinct rate in SQL, multiplied exactly here.
+    func shadowBillable(from first: YearMonth, to last: YearMonth) async throws -> [String: Decimal] {
+        let tenant = tenant.id.rawValue
+        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
+        var result: [String: Decimal] = [:]
+        for row in try await query("""
+            SELECT agreement_id AS id, hourly_rate_micros AS rate, CAST(COALESCE(SUM(actual_hours_micros), 0) AS BIGINT) AS hours
+            FROM time_entries
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND agreement_id IS NOT NULL AND hourly_rate_micros IS NOT NULL
+              AND work_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
+            GROUP BY 1, 2
+            """) {
+            let hours = FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
+            let rate = FixedPoint.decimal(micros: try row.decode(column: "rate", as: Int64.self))
+            result[try row.decode(column: "id", as: String.self), default: 0] += hours * rate
+        }
+        return result
+    }
+
     /// Per agreement, Σ over the span's months of quantity × unit cost of the additions in force on the 1st, for
-    /// fixed-fee and licence agreements in force that day. Additions are a small table: read once, summed here.
+    /// fixed-fee and licence agreements in force that day.
     func additionCosts(from first: YearMonth, to last: YearMonth) async throws -> [String: Decimal] {
+        try await additionTotals(from: first, to: last).mapValues(\.cost)
+    }
+
+    /// Per agreement, over the span's months, the additions in force on the 1st of fixed-fee and licence agreements
+    /// in force that day: Σ quantity × unit cost, and Σ product value by ``componentRules`` (what a fixed-fee
+    /// agreement's revenue owes to products). Additions are a small table: read once, summed here.
+    func additionTotals(from first: YearMonth, to last: YearMonth) async throws -> [String: (cost: Decimal, productValue: Decimal)] {
         let tenant = tenant.id.rawValue
         let rows = try await query("""
-            SELECT a.source_id AS agreement, a.start_date, a.end_date, a.cancelled_date,
+            SELECT a.source_id AS agreement, a.start_date, a.end_date, a.cancelled_date, d.unit_price_micros AS price,
                    d.quantity_micros AS quantity, d.unit_cost_micros AS cost, d.effective_date, d.cancelled_date AS line_cancelled
             FROM agreement_additions d
             JOIN agreements a ON a.tenant_id = d.tenant_id AND a.source = d.source AND a.source_id = d.agreement_id AND a.deleted_at_ms IS NULL
-            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND d.unit_cost_micros IS NOT NULL
+            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL
               AND a.billing_model IN ('fixedFee', 'licenseResale')
             """)
-        var result: [String: Decimal] = [:]
+        var result: [String: (cost: Decimal, productValue: Decimal)] = [:]
         for row in rows {
             let window = try AgreementWindow(row)
             guard let effective = CalendarDate(yyyymmdd: Int(try row.decode(column: "effective_date", as: Int64.self))) else { continue }
             let lineCancelled = try row.decode(column: "line_cancelled", as: Int64?.self).flatMap { CalendarDate(yyyymmdd: Int($0)) }
-            let amount = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
-                * FixedPoint.decimal(micros: try row.decode(column: "cost", as: Int64.self))
+            let quantity = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
+            let cost = try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:))
+            let price = FixedPoint.decimal(micros: try row.decode(column: "price", as: Int64.self))
             let months = (first...last).filter { month in
                 let day = month.firstDay
                 return window.inForce(on: day) && effective <= day && (lineCancelled.map { day < $0 } ?? true)
             }.count
-            if months > 0 { result[try row.decode(column: "agreement", as: String.self), default: 0] += amount * Decimal(months) }
+            guard months > 0 else { continue }
+            let value = componentRules.productValue(quantity: quantity, unitPrice: price, unitCost: cost)
+            var totals = result[try row.decode(column: "agreement", as: String.self), default: (0, 0)]
+            totals.cost += quantity * (cost ?? 0) * Decimal(months)
+            totals.productValue += value * Decimal(months)
+            result[try row.decode(column: "agreement", as: String.self)] = totals
         }
         return result
     }

@@ -11,10 +11,13 @@ import SQLKit
 public struct KPIEngine: Sendable {
     public let store: Store
     public let tenant: Tenant
+    /// How fixed-fee agreement revenue splits into product and labor (MSPCFO's defaults unless set).
+    public var componentRules: ComponentRules
 
-    public init(store: Store, tenant: Tenant) {
+    public init(store: Store, tenant: Tenant, componentRules: ComponentRules = .standard) {
         self.store = store
         self.tenant = tenant
+        self.componentRules = componentRules
     }
 
     var currency: CurrencyCode { tenant.baseCurrency }

@@ -119,6 +119,20 @@ public struct AgreementProfit: Sendable, Codable, Equatable {
     /// Revenue − labor cost − addition cost.
     public var profit: Money
     public var margin: Decimal?
+    /// `agreement.shadow_billable`: Σ actual hours × the hourly rate on each time entry (the work billed hourly).
+    public var shadowBillable: Money
+    /// Fixed-fee agreements: Σ over months of the product value of the additions in force on the 1st
+    /// (``ComponentRules``); zero for other agreements.
+    public var productValue: Money
+    /// `agreement.labor_revenue`, fixed-fee agreements only: revenue − product value.
+    public var laborRevenue: Money?
+    /// `agreement.efficiency`: labor revenue ÷ shadow billable (1 = priced at the hourly rates).
+    public var efficiency: Decimal?
+    /// `agreement.effective_rate`: revenue ÷ hours worked, a fixed-fee agreement's labor revenue standing for its
+    /// revenue; `nil` without hours.
+    public var effectiveRate: Money?
+    /// `agreement.contribution_per_hour`: profit ÷ hours worked.
+    public var contributionPerHour: Money?
 }
 
 /// Profitability of one client over a span of months.
@@ -133,6 +147,10 @@ public struct ClientProfit: Sendable, Codable, Equatable {
     /// Revenue − labor − additions − products.
     public var grossProfit: Money
     public var margin: Decimal?
+    /// `client.rank`: 1 for the greatest gross profit (ties by id).
+    public var rank: Int
+    /// `client.quintile`: 1 for the most profitable fifth of clients … 5 for the least.
+    public var quintile: Int
 }
 
 /// Open invoice balances by days past due, on a day: `current`, `1-30`, `31-60`, `61-90`, `90+`.

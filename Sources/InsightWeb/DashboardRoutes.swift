@@ -242,11 +242,13 @@ extension WebApp {
         if csv {
             return CSV.response(
                 filename: "agreements-\(first)-\(last).csv",
-                header: ["agreement_id", "agreement", "client_id", "client", "billing_model", "revenue", "labor_hours", "labor_cost", "addition_cost", "profit", "margin", "currency"],
+                header: ["agreement_id", "agreement", "client_id", "client", "billing_model", "revenue", "labor_hours", "labor_cost", "addition_cost",
+                         "profit", "margin", "shadow_billable", "labor_revenue", "efficiency", "effective_rate", "currency"],
                 rows: rows.map { row in
                     [row.id.rawValue, row.name, row.companyID.rawValue, row.companyName, row.billingModel.rawValue, "\(row.revenue.amount)",
                      "\(row.laborHours.value)", "\(row.laborCost.amount)", "\(row.additionCost.amount)", "\(row.profit.amount)",
-                     row.margin.map { "\($0)" } ?? "", row.revenue.currency.rawValue]
+                     row.margin.map { "\($0)" } ?? "", "\(row.shadowBillable.amount)", row.laborRevenue.map { "\($0.amount)" } ?? "",
+                     row.efficiency.map { "\($0)" } ?? "", row.effectiveRate.map { "\($0.amount)" } ?? "", row.revenue.currency.rawValue]
                 })
         }
         let id = tenant.id.rawValue
@@ -256,17 +258,22 @@ extension WebApp {
             \(monthPicker("/c/\(id)/agreements", month: last, months: months))
             <p><a href="/c/\(id)/agreements.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · least profitable first</p>
             <table><thead><tr><th>Client</th><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th><th class="num">Labor cost</th>\
-            <th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th><th class="num">Effective rate</th></tr></thead><tbody>\(body)</tbody></table>
+            <th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th><th class="num">Effective rate</th>\
+            <th class="num">Shadow billable</th><th class="num">Efficiency</th></tr></thead><tbody>\(body)</tbody></table>
+            <p class="hint">Efficiency (fixed-fee agreements): labor revenue (revenue less the additions' product value) ÷ shadow billable \
+            (hours × each time entry's hourly rate). 1.0 means priced at your hourly rates; 0.8–1.5 is the usual band. See docs/kpis.md.</p>
             """).response(from: request, context: context)
     }
 
     static func agreementRow(_ row: AgreementProfit, link: String, period: String) -> HTML {
-        let effectiveRate: String = row.laborHours.value > 0 ? Format.money(Money(row.revenue.amount / row.laborHours.value, row.revenue.currency)) : "–"
+        let effectiveRate = Format.money(row.effectiveRate)
+        let efficiency = Format.number(row.efficiency, decimals: 2)
         return """
             <tr><td>\(row.companyName)</td><td><a href="\(link)\(row.id.rawValue)\(HTML(trusted: period))">\(row.name)</a></td><td>\(billingName(row.billingModel))</td><td class="num">\(Format.money(row.revenue))</td>\
             <td class="num">\(Format.number(row.laborHours.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
             <td class="num">\(Format.money(row.additionCost))</td><td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td>\
-            <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td></tr>
+            <td class="num">\(Format.percent(row.margin))</td><td class="num">\(effectiveRate)</td>\
+            <td class="num">\(Format.money(row.shadowBillable))</td><td class="num">\(efficiency)</td></tr>
             """
     }
 
@@ -306,10 +313,11 @@ extension WebApp {
         if csv {
             return CSV.response(
                 filename: "clients-\(first)-\(last).csv",
-                header: ["client_id", "client", "revenue", "labor_cost", "addition_cost", "product_cost", "gross_profit", "margin", "currency"],
+                header: ["client_id", "client", "revenue", "labor_cost", "addition_cost", "product_cost", "gross_profit", "margin", "rank", "quintile", "currency"],
                 rows: rows.map { row in
                     [row.id.rawValue, row.name, "\(row.revenue.amount)", "\(row.laborCost.amount)", "\(row.additionCost.amount)",
-                     "\(row.productCost.amount)", "\(row.grossProfit.amount)", row.margin.map { "\($0)" } ?? "", row.revenue.currency.rawValue]
+                     "\(row.productCost.amount)", "\(row.grossProfit.amount)", row.margin.map { "\($0)" } ?? "", "\(row.rank)",
+                     "\(row.quintile)", row.revenue.currency.rawValue]
                 })
         }
         let id = tenant.id.rawValue
@@ -317,7 +325,8 @@ extension WebApp {
             """
             <tr><td>\(row.name)</td><td class="num">\(Format.money(row.revenue))</td><td class="num">\(Format.money(row.laborCost))</td>\
             <td class="num">\(Format.money(row.additionCost))</td><td class="num">\(Format.money(row.productCost))</td>\
-            <td class="num\(row.grossProfit.isNegative ? " neg" : "")">\(Format.money(row.grossProfit))</td><td class="num">\(Format.percent(row.margin))</td></tr>
+            <td class="num\(row.grossProfit.isNegative ? " neg" : "")">\(Format.money(row.grossProfit))</td><td class="num">\(Format.percent(row.margin))</td>\
+            <td class="num">\(row.rank)</td><td class="num">Q\(row.quintile)</td></tr>
             """
         }
         let months = first.distance(to: last) + 1
@@ -326,7 +335,9 @@ extension WebApp {
             \(monthPicker("/c/\(id)/clients", month: last, months: months))
             <p><a href="/c/\(id)/clients.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · largest first</p>
             <table><thead><tr><th>Client</th><th class="num">Revenue</th><th class="num">Labor cost</th><th class="num">Addition cost</th>\
-            <th class="num">Product cost</th><th class="num">Gross profit</th><th class="num">Margin</th></tr></thead><tbody>\(body)</tbody></table>
+            <th class="num">Product cost</th><th class="num">Gross profit</th><th class="num">Margin</th><th class="num">Rank</th>\
+            <th class="num">Segment</th></tr></thead><tbody>\(body)</tbody></table>
+            <p class="hint">Rank and segment by gross profit over the period: Q1 is the most profitable fifth of clients, Q5 the least.</p>
             """).response(from: request, context: context)
     }
 

@@ -62,6 +62,15 @@ public struct AgreementTruth: Sendable, Codable, Equatable {
     public var profit: Money
     /// Profit ÷ revenue.
     public var margin: Decimal?
+    /// Σ actual hours × the hourly rate on each time entry naming the agreement: the work's value billed hourly.
+    public var shadowBillable: Money
+    /// Fixed-fee agreements: Σ over months of the product value (``ComponentRules/standard``) of additions in force
+    /// on the 1st; zero for other agreements.
+    public var productValue: Money
+    /// Fixed-fee agreements: revenue − product value; `nil` for other agreements.
+    public var laborRevenue: Money?
+    /// Labor revenue ÷ shadow billable; `nil` without either.
+    public var efficiency: Decimal?
 }
 
 /// Profitability of one client over the reported span.
@@ -76,6 +85,10 @@ public struct ClientTruth: Sendable, Codable, Equatable {
     /// Revenue − labor cost − addition cost − product cost.
     public var grossProfit: Money
     public var margin: Decimal?
+    /// 1 for the greatest gross profit among clients (ties by id).
+    public var rank: Int
+    /// 1 for the most profitable fifth of clients … 5 for the least.
+    public var quintile: Int
 }
 
 /// The true numbers of a snapshot: the oracle every KPI test compares against.
@@ -143,6 +156,7 @@ public struct GroundTruth: Sendable, Codable, Equatable {
         var agreementRevenue: [ID<Agreement>: Decimal] = [:]
         var agreementHours: [ID<Agreement>: Hours] = [:]
         var agreementLabor: [ID<Agreement>: Decimal] = [:]
+        var agreementShadow: [ID<Agreement>: Decimal] = [:]
         var clientRevenue: [ID<Company>: Decimal] = [:]
         var clientLabor: [ID<Company>: Decimal] = [:]
         var clientProductCost: [ID<Company>: Decimal] = [:]
@@ -178,6 +192,7 @@ public struct GroundTruth: Sendable, Codable, Equatable {
             if let agreement = entry.agreementID {
                 agreementHours[agreement, default: .zero] += entry.actualHours
                 agreementLabor[agreement, default: 0] += cost
+                agreementShadow[agreement, default: 0] += entry.actualHours.value * (entry.hourlyRate?.amount ?? 0)
             }
             if let company = entry.companyID { clientLabor[company, default: 0] += cost }
         }
@@ -213,11 +228,16 @@ public struct GroundTruth: Sendable, Codable, Equatable {
 
         // Addition cost per agreement: lines in force on each reported month's 1st, while the agreement is.
         var additionCost: [ID<Agreement>: Decimal] = [:]
+        var productValue: [ID<Agreement>: Decimal] = [:]
         let additionsByAgreement = Dictionary(grouping: snapshot.additions, by: \.agreementID)
         for agreement in snapshot.agreements where agreement.billingModel == .fixedFee || agreement.billingModel == .licenseResale {
             for month in snapshot.reportedMonths where Self.inForce(agreement, on: month.firstDay) {
                 for line in additionsByAgreement[agreement.id] ?? [] where line.isActive(on: month.firstDay) {
                     additionCost[agreement.id, default: 0] += line.quantity * (line.unitCost?.amount ?? 0)
+                    if agreement.billingModel == .fixedFee {
+                        productValue[agreement.id, default: 0] += ComponentRules.standard.productValue(
+                            quantity: line.quantity, unitPrice: line.unitPrice.amount, unitCost: line.unitCost?.amount)
+                    }
                 }
             }
         }
@@ -276,10 +296,15 @@ public struct GroundTruth: Sendable, Codable, Equatable {
             let labor = Money(agreementLabor[agreement.id] ?? 0, currency)
             let additions = Money(additionCost[agreement.id] ?? 0, currency)
             let profit = revenue - labor - additions
+            let shadow = Money(agreementShadow[agreement.id] ?? 0, currency)
+            let products = Money(productValue[agreement.id] ?? 0, currency)
+            let laborRevenue = agreement.billingModel == .fixedFee ? revenue - products : nil
             return AgreementTruth(
                 id: agreement.id, companyID: agreement.companyID, billingModel: agreement.billingModel, revenue: revenue,
                 laborHours: agreementHours[agreement.id] ?? .zero, laborCost: labor, additionCost: additions, profit: profit,
-                margin: revenue.isZero ? nil : profit.amount / revenue.amount)
+                margin: revenue.isZero ? nil : profit.amount / revenue.amount, shadowBillable: shadow, productValue: products,
+                laborRevenue: laborRevenue,
+                efficiency: laborRevenue.flatMap { shadow.isZero ? nil : $0.amount / shadow.amount })
         }
         let additionCostByClient = Dictionary(grouping: self.agreements, by: \.companyID)
             .mapValues { Money.sum($0.map(\.additionCost), currency: currency) }
@@ -291,7 +316,17 @@ public struct GroundTruth: Sendable, Codable, Equatable {
             let profit = revenue - labor - additions - products
             return ClientTruth(
                 id: company.id, name: company.name, revenue: revenue, laborCost: labor, additionCost: additions,
-                productCost: products, grossProfit: profit, margin: revenue.isZero ? nil : profit.amount / revenue.amount)
+                productCost: products, grossProfit: profit, margin: revenue.isZero ? nil : profit.amount / revenue.amount,
+                rank: 0, quintile: 0)
+        }
+        let byProfit = self.clients.sorted {
+            $0.grossProfit.amount != $1.grossProfit.amount ? $0.grossProfit.amount > $1.grossProfit.amount : $0.id.rawValue < $1.id.rawValue
+        }
+        let ranks = Dictionary(uniqueKeysWithValues: byProfit.enumerated().map { ($1.id, $0 + 1) })
+        for index in self.clients.indices {
+            let rank = ranks[self.clients[index].id]!
+            self.clients[index].rank = rank
+            self.clients[index].quintile = (rank - 1) * 5 / self.clients.count + 1
         }
         var ageing = Dictionary(uniqueKeysWithValues: ["current", "1-30", "31-60", "61-90", "90+"].map { ($0, zero) })
         for invoice in snapshot.invoices where invoice.balance.amount > 0 {

@@ -8,7 +8,7 @@ import Testing
 
 /// Compares the MRR bridge, retention, concentration, ticket flow, medians, unbilled labor and average deal of a
 /// scorecard with the generator's truth: money and counts exactly, ratios and minutes within 1e-9.
-func expectGrowthMatches(_ card: MonthScorecard, _ truth: MonthGrowthTruth, skipSales: Bool = false) {
+func expectGrowthMatches(_ card: MonthScorecard, _ truth: MonthGrowthTruth) {
     let month = "\(truth.month)"
     #expect(card.month == truth.month)
     let bridge = card.mrrBridge
@@ -30,7 +30,6 @@ func expectGrowthMatches(_ card: MonthScorecard, _ truth: MonthGrowthTruth, skip
     close(card.medianResolutionMinutes, truth.medianResolutionMinutes, "median resolution \(month)")
     #expect(card.unbilledLaborHours == truth.unbilledLaborHours, "unbilled hours \(month)")
     #expect(card.unbilledLabor == truth.unbilledLabor, "unbilled labor \(month)")
-    guard !skipSales else { return }
     #expect(card.averageWonDeal == truth.averageWonDeal, "average won deal \(month)")
 }
 

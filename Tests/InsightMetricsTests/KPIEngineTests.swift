@@ -49,7 +49,7 @@ func close(_ a: Decimal?, _ b: Decimal?, _ comment: @autoclosure () -> String) {
 }
 
 /// Compares a scorecard with the generator's truth: money and counts exactly, ratios within 1e-9.
-func expectMatches(_ card: MonthScorecard, _ truth: MonthTruth, skipSales: Bool = false) {
+func expectMatches(_ card: MonthScorecard, _ truth: MonthTruth) {
     let month = "\(truth.month)"
     #expect(card.revenue == truth.revenue, "revenue \(month)")
     #expect(card.revenueByKind == truth.revenueByKind, "revenue by kind \(month)")
@@ -70,7 +70,6 @@ func expectMatches(_ card: MonthScorecard, _ truth: MonthTruth, skipSales: Bool 
     close(card.meanFirstResponseMinutes, truth.meanFirstResponseMinutes, "first response \(month)")
     close(card.meanResolutionMinutes, truth.meanResolutionMinutes, "resolution \(month)")
     close(card.slaCompliance, truth.slaCompliance, "SLA \(month)")
-    guard !skipSales else { return }
     #expect(card.won == truth.won && card.lost == truth.lost, "deals \(month)")
     #expect(card.wonOneTimeValue == truth.wonOneTimeValue && card.wonRecurringValue == truth.wonRecurringValue, "won value \(month)")
     #expect(card.lostOneTimeValue == truth.lostOneTimeValue && card.lostRecurringValue == truth.lostRecurringValue, "lost value \(month)")
@@ -110,7 +109,14 @@ struct KPIEngineTests {
                 #expect(agreement.laborHours == truth.laborHours && agreement.additionCost == truth.additionCost, "agreement \(agreement.id)")
                 #expect(agreement.profit == truth.profit, "agreement \(agreement.id)")
                 close(agreement.margin, truth.margin, "agreement margin \(agreement.id)")
+                #expect(agreement.shadowBillable == truth.shadowBillable && agreement.productValue == truth.productValue, "agreement \(agreement.id)")
+                #expect(agreement.laborRevenue == truth.laborRevenue, "agreement \(agreement.id)")
+                close(agreement.efficiency, truth.efficiency, "agreement efficiency \(agreement.id)")
             }
+            // Fixed-fee agreements have products to split off and hours to value: the efficiency is exercised.
+            let fixedFee = mediumTruth.agreements.filter { $0.billingModel == .fixedFee }
+            #expect(fixedFee.contains { $0.productValue.amount > 0 && $0.efficiency != nil })
+            #expect(fixedFee.contains { $0.productValue.amount > 0 && $0.productValue.amount < $0.revenue.amount })
             let clients = try await engine.clientProfits(from: months[0], to: months[months.count - 1])
             let clientTruth = Dictionary(uniqueKeysWithValues: mediumTruth.clients.map { ($0.id, $0) })
             #expect(clients.count == mediumTruth.clients.count)
@@ -120,7 +126,9 @@ struct KPIEngineTests {
                 #expect(client.additionCost == truth.additionCost && client.productCost == truth.productCost, "client \(client.id)")
                 #expect(client.grossProfit == truth.grossProfit, "client \(client.id)")
                 close(client.margin, truth.margin, "client margin \(client.id)")
+                #expect(client.rank == truth.rank && client.quintile == truth.quintile, "client \(client.id)")
             }
+            #expect(Set(clients.map(\.quintile)) == [1, 2, 3, 4, 5])
             let ageing = try await engine.receivablesAgeing(on: mediumSnapshot.asOfDate)
             #expect(ageing.byBucket == mediumTruth.receivablesByAge)
         }
@@ -190,10 +198,10 @@ struct SyncedScorecardTests {
                 let engine = KPIEngine(store: store, tenant: tenant)
                 let months = business.reportedMonths
                 let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
-                // ConnectWise opportunities are not synced yet (docs/kpis.md, known differences): sales are skipped.
-                for (card, month) in zip(trend, truth.months) { expectMatches(card, month, skipSales: true) }
-                for (card, month) in zip(trend, truth.growth) { expectGrowthMatches(card, month, skipSales: true) }
-                #expect(trend.allSatisfy { $0.won == 0 })
+                // Sales included: ConnectWise opportunities take their values from their forecasts.
+                for (card, month) in zip(trend, truth.months) { expectMatches(card, month) }
+                for (card, month) in zip(trend, truth.growth) { expectGrowthMatches(card, month) }
+                #expect(trend.contains { $0.won > 0 })
                 let ageing = try await engine.receivablesAgeing(on: business.snapshot().asOfDate)
                 #expect(ageing.byBucket == truth.receivablesByAge)
             }

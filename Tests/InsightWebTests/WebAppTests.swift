@@ -93,10 +93,17 @@ struct WebAppEndToEndTests {
                 #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
                 let lines = csv.body.split(separator: "\r\n")
                 #expect(lines.count == profits.count + 1)
-                let csvProfit = lines.dropFirst().reduce(Decimal(0)) { sum, line in
-                    sum + (Decimal(string: String(line.split(separator: ",", omittingEmptySubsequences: false).reversed()[2])) ?? 0)
+                // Columns counted from the end: names before them may hold quoted commas.
+                func column(_ name: String) -> [Decimal] {
+                    let header = Array(lines[0].split(separator: ",").reversed())
+                    guard let index = header.firstIndex(of: Substring(name)) else {
+                        Issue.record("no \(name) column")
+                        return []
+                    }
+                    return lines.dropFirst().map { Decimal(string: String(Array($0.split(separator: ",", omittingEmptySubsequences: false).reversed())[index])) ?? 0 }
                 }
-                #expect(csvProfit == profits.reduce(Decimal(0)) { $0 + $1.profit.amount })
+                #expect(column("profit").reduce(0, +) == profits.reduce(Decimal(0)) { $0 + $1.profit.amount })
+                #expect(column("shadow_billable").reduce(0, +) == profits.reduce(Decimal(0)) { $0 + $1.shadowBillable.amount })
                 #expect(try await browser.get("/c/\(id)/agreements?month=\(month)").status == .ok)
                 // Drill-down: an agreement's invoices and time add up to its row, and its page lists them.
                 let worked = try #require(profits.first { $0.laborHours.value > 0 && !$0.revenue.isZero })
