@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import AutotaskSimulator
-import ConnectWiseSimulator
+public import ConnectWiseSimulator
 import Foundation
 import Hummingbird
 public import InsightConnectors
@@ -105,9 +105,9 @@ extension Insight {
     /// Serves `business` from a ConnectWise simulator inside this process (on a free port of 127.0.0.1) while
     /// `body` runs with the credentials of its read-only API member.
     public static func withSimulatedConnectWise<R: Sendable>(
-        serving business: MSPBusiness, _ body: @escaping @Sendable (ConnectWiseCredentials) async throws -> R
+        serving business: MSPBusiness, settings simulator: ConnectWiseSimulatorSettings = ConnectWiseSimulatorSettings(),
+        _ body: @escaping @Sendable (ConnectWiseCredentials) async throws -> R
     ) async throws -> R {
-        let simulator = ConnectWiseSimulatorSettings()
         let site = SimulatedSite(business: business, settings: simulator)
         return try await whileServing({ logger, onListening in
             ConnectWiseSimulator.application(site: site, port: 0, logger: logger, onListening: onListening)

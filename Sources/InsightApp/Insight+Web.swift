@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
+import UnixSignals
 import InsightConnectors
 public import InsightCore
 public import InsightStore
@@ -51,40 +53,30 @@ extension Insight {
         return count
     }
 
-    /// Serves the web app (and, unless disabled, syncs every company with credentials on a schedule) until the
-    /// task is cancelled.
+    /// Serves the web app and, unless disabled, the ``SyncScheduler``, as one ServiceLifecycle group: SIGTERM or SIGINT
+    /// (or cancelling the task) shuts both down gracefully. A sync stopped mid-run keeps every committed page and the
+    /// next run resumes after it.
     public static func serve(
         store: Store, vault: CredentialVault, options: ServeOptions, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let syncs = SyncCoordinator(store: store, vault: vault, worker: defaultWorkerName, logger: logger)
         let app = WebApp(store: store, vault: vault, settings: options.web, syncs: syncs, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await app.application(host: options.host, port: options.port, onServerRunning: onListening)
-                    .runService()
-            }
-            if let minutes = options.syncEveryMinutes {
-                group.addTask { try await scheduleSyncs(store: store, syncs: syncs, app: app, every: minutes, logger: logger) }
-            }
-            // The server ends on a signal; the scheduler then stops too.
-            try await group.next()
-            group.cancelAll()
-            await syncs.cancelAll()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(
+                service: app.application(host: options.host, port: options.port, onServerRunning: onListening),
+                successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if let minutes = options.syncEveryMinutes {
+            services.append(.init(
+                service: SyncScheduler(store: store, syncs: syncs, interval: .seconds(60 * minutes), logger: logger) { tenant in
+                    await app.warmDashboards(for: tenant)
+                },
+                failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-    }
-
-    /// Every `minutes`, syncs each company that has credentials, one after the other. Other processes doing the
-    /// same share the work through the sync leases.
-    static func scheduleSyncs(store: Store, syncs: SyncCoordinator, app: WebApp, every minutes: Int, logger: Logger) async throws {
-        while !Task.isCancelled {
-            for tenant in try await companiesWithCredentials(store) {
-                logger.info("scheduled sync", metadata: ["tenant": "\(tenant.id)"])
-                await syncs.syncAndWait(tenant)
-                await app.warmDashboards(for: tenant)
-            }
-            try await Task.sleep(for: .seconds(60 * minutes))
-        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await syncs.cancelAll()
     }
 
     /// One round of the scheduler, for cron (`serve --once`): syncs every company with stored credentials, one after

@@ -50,3 +50,16 @@ actor SerialGate {
         }
     }
 }
+
+/// `COMMIT` or `ROLLBACK` on `db`, in a task of its own: a cancelled caller (a graceful shutdown mid-sync) must
+/// still end its transaction, or the connection would go back to use inside it ("cannot start a transaction
+/// within a transaction") and every later write on it would fail.
+func endTransaction(_ db: any SQLDatabase, commit: Bool) async throws {
+    try await Task {
+        if commit {
+            try await db.raw("COMMIT").run()
+        } else {
+            try await db.raw("ROLLBACK").run()
+        }
+    }.value
+}

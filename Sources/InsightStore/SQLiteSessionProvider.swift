@@ -65,10 +65,10 @@ public final class SQLiteSessionProvider: SQLSessionProvider {
             try await db.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(db)
-                try await db.raw("COMMIT").run()
+                try await endTransaction(db, commit: true)
                 return result
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? await endTransaction(db, commit: false)
                 throw error
             }
         }

@@ -170,10 +170,12 @@ private struct StreamRun<Source: SyncSource> {
             // Another worker may have completed it since this run started: then there is nothing new to read.
             let cursor = try await store.cursor(tenant: tenant, source: psa, stream: stream)
             if cursor.inProgress == nil, let completed = cursor.completedAt, completed >= runStartedAt {
-                try await store.release(tenant: tenant, source: psa, stream: stream, worker: options.worker)
+                await settle(nil)
                 return .skipped("another worker synced it during this run")
             }
         } catch {
+            // The lease may have been taken before the failure (a cancellation between the two reads).
+            await settle(nil)
             return .skipped("its lease could not be taken: \(error)")
         }
         var entry = SyncRunEntry(
@@ -186,9 +188,19 @@ private struct StreamRun<Source: SyncSource> {
             entry.error = "\(error)"
         }
         entry.finishedAt = sync.clock()
-        try? await store.record(entry)
-        try? await store.release(tenant: tenant, source: psa, stream: stream, worker: options.worker)
+        await settle(entry)
         return .ran(entry)
+    }
+
+    /// Records `entry` in the run log (when there is one) and gives the stream's lease back, even when the run was
+    /// cancelled (a graceful shutdown): in a task of its own, which the cancellation does not reach. A lease left
+    /// behind would keep every worker off the stream until it expired.
+    func settle(_ entry: SyncRunEntry?) async {
+        let (store, tenant, psa, stream, worker) = (store, tenant, psa, stream, options.worker)
+        await Task {
+            if let entry { try? await store.record(entry) }
+            try? await store.release(tenant: tenant, source: psa, stream: stream, worker: worker)
+        }.value
     }
 
     /// Starts or resumes the stream's run, reads it to the end and looks for deletions when due.

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import InsightApp
+import ConnectWiseSimulator
 import InsightConnectors
 import InsightCore
 import InsightMetrics
@@ -12,6 +13,7 @@ import InsightVault
 import InsightWeb
 import MSPModel
 import SQLKit
+import ServiceLifecycle
 import Testing
 
 @Suite("Web app, end to end over HTTP", .serialized)
@@ -389,6 +391,45 @@ struct ScheduledSyncTests {
                 guard case .failed(let reason)?? = byID[bad.id]?.map(\.state) else { Issue.record("the bad key did not fail"); return }
                 #expect(reason.contains("private key") || reason.contains("ConnectWise"), "\(reason)")
                 #expect(try await store.count(tenant: bad.id, TimeEntry.self) == 0)
+            }
+        }
+    }
+}
+
+extension ScheduledSyncTests {
+    @Test("the scheduler is a ServiceLifecycle service: a graceful shutdown mid-sync stops it and keeps every committed page")
+    func gracefulShutdownMidSync() async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 11))
+        var simulator = ConnectWiseSimulatorSettings()
+        simulator.latency = .milliseconds(40)
+        try await Insight.withSimulatedConnectWise(serving: business, settings: simulator) { credentials in
+            try await TestDatabase.sqlite.withFreshStore { store in
+                let vault = try CredentialVault(ring: .generate())
+                let tenant = business.tenant(id: "scheduled-msp")
+                try await store.save(tenant)
+                try await store.save(try PSACredentials.connectWise(credentials).sealed(for: tenant.id, by: "a@x.example", vault: vault, at: .now))
+                let logger = LogRecorder().logger
+                let syncs = SyncCoordinator(store: store, vault: vault, worker: "scheduler-test", logger: logger)
+                let scheduler = SyncScheduler(store: store, syncs: syncs, interval: .seconds(3_600), logger: logger)
+                let group = ServiceGroup(configuration: .init(services: [.init(service: scheduler)], logger: logger))
+                let total = business.snapshot().timeEntries.count
+                let stopped = try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    // Shut down as soon as the first time entries are stored, long before the sync could end.
+                    while try await store.count(tenant: tenant.id, TimeEntry.self) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                    await group.triggerGracefulShutdown()
+                    try await tasks.next()
+                    return try await store.count(tenant: tenant.id, TimeEntry.self)
+                }
+                #expect(stopped > 0 && stopped < total, "stopped mid-sync with \(stopped) of \(total) time entries")
+                #expect(await syncs.status(of: tenant.id)?.state != .succeeded)
+                // The next round resumes after the committed pages and ends with the whole business, record for record.
+                let outcomes = try await Insight.syncEveryCompanyOnce(store: store, vault: vault, logger: logger)
+                #expect(outcomes.first?.status?.state == .succeeded)
+                let synced = Set(try await store.all(tenant: tenant.id, TimeEntry.self, source: .connectwise))
+                let truth = Set(business.snapshot().timeEntries)
+                #expect(synced.count == truth.count, "\(outcomes.first?.status?.failures ?? [])")
+                #expect(synced.symmetricDifference(truth).isEmpty, "record for record")
             }
         }
     }
