@@ -210,7 +210,7 @@ let package = Package(
                 "ConnectWiseSimulator", "ConnectWiseAPI", "InsightCore", "MSPModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            resources: [.copy("Schemas")],
+            resources: [.copy("Schemas"), .copy("Samples")],
             swiftSettings: strict
         ),
         .testTarget(

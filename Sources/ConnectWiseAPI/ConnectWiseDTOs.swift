@@ -301,7 +301,8 @@ struct CWTicket: CWItem {
             priority: priorityName, priorityLevel: level, companyID: ID(String(company.id)), agreementID: reference(agreement),
             projectID: reference(project), createdAt: created, firstResponseAt: try instant(dateResponded, field: "dateResponded"),
             resolvedAt: try instant(dateResolved, field: "dateResolved"), closedAt: try instant(closedDate, field: "closedDate"),
-            slaMet: isInSla, budgetHours: budgetHours.map(Hours.init), actualHours: actualHours.map(Hours.init))
+            // ConnectWise shows 0 budget hours on tickets nobody budgeted: no budget.
+            slaMet: isInSla, budgetHours: budgetHours.flatMap { $0 == 0 ? nil : Hours($0) }, actualHours: actualHours.map(Hours.init))
     }
 }
 

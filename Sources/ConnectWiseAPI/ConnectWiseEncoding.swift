@@ -5,15 +5,28 @@ public import InsightCore
 /// hrefs, `_info.lastUpdated`, and no null properties (ConnectWise omits them). The simulator serves these; the
 /// decoders in ``ConnectWiseRecords`` read them back.
 ///
+/// Items carry every field the recorded real responses carry (`shared/reference/connectwise/samples`). References
+/// carry the names ConnectWise puts in them (a company's identifier and name, a member's identifier and name, a
+/// ticket's summary, …), looked up in a ``ConnectWiseDirectory`` of the snapshot; fields with a domain meaning are
+/// derived from the record (an invoice's payments are its total less its balance, a time entry's status follows
+/// its billing); the site's setup tables (location, department, tax code, currency) are constants.
+///
 /// Known differences, because ConnectWise has no field for them (also in docs/kpis.md):
 /// an agreement's `category` (ConnectWise reports by agreement type); a member's rate *history* (ConnectWise
 /// keeps the current cost and rate; time entries carry the cost at the time); and a product line's category (it
 /// lives on the catalog item).
 public struct ConnectWiseEncoder: Sendable {
     /// The site's API base, e.g. `https://cw.example.com/v4_6_release/apis/3.0`, for `_href`s.
-    public var baseURL: String
+    public var baseURL: String { directory.baseURL }
+    /// The names and facts references repeat.
+    public let directory: ConnectWiseDirectory
+    var setup: ConnectWiseSiteSetup { directory.setup }
 
-    public init(baseURL: String) { self.baseURL = baseURL }
+    /// An encoder whose references carry ids and links only.
+    public init(baseURL: String) { self.directory = ConnectWiseDirectory(baseURL: baseURL) }
+
+    /// An encoder whose references carry the names `directory` holds.
+    public init(directory: ConnectWiseDirectory) { self.directory = directory }
 
     static let iso = Date.ISO8601FormatStyle()
     /// The `_info` key of a reference's link, as ConnectWise names it (`company_href`, `member_href`, …).
@@ -25,7 +38,8 @@ public struct ConnectWiseEncoder: Sendable {
 
     func stamp(_ value: Timestamp) -> JSONValue { .string(value.date.formatted(Self.iso)) }
     /// Calendar dates go out as midnight UTC, as ConnectWise sends them.
-    func day(_ value: CalendarDate) -> JSONValue { .string("\(value)T00:00:00Z") }
+    func day(_ value: CalendarDate) -> JSONValue { Self.day(value) }
+    static func day(_ value: CalendarDate) -> JSONValue { .string("\(value)T00:00:00Z") }
     func number(_ value: Decimal) -> JSONValue { .number(value) }
     func int<T>(_ id: ID<T>) -> JSONValue { .number(Decimal(string: id.rawValue) ?? 0) }
     func info(updated: Timestamp, entered: Timestamp? = nil) -> JSONValue {
@@ -41,26 +55,90 @@ public struct ConnectWiseEncoder: Sendable {
         members["_info"] = .object(["\(Self.hrefKeys[path] ?? path)_href": .string("\(baseURL)/\(path)/\(id.rawValue)")])
         return .object(members)
     }
-    /// An object without its `nil` members.
-    func object(_ members: [String: JSONValue?]) -> JSONValue { .object(members.compactMapValues { $0 }) }
+    /// An object without its `nil` members. Long items come in groups, each declared on its own: one literal of
+    /// sixty members is more than the type checker handles in reasonable time.
+    func object(_ groups: [String: JSONValue?]...) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        members.reserveCapacity(groups.reduce(0) { $0 + $1.count })
+        for group in groups {
+            for (key, value) in group { if let value { members[key] = value } }
+        }
+        return .object(members)
+    }
+
+    /// A company's `identifier`: its short code, unique on the site.
+    static func identifier(of id: ID<Company>) -> String { "C\(id.rawValue)" }
+
+    /// The name of a company's type (`types[].name`).
+    static func typeName(of kind: Company.Kind) -> String {
+        switch kind {
+        case .client: "Client"
+        case .prospect: "Prospect"
+        case .vendor: "Vendor"
+        case .internal: "Owner"
+        }
+    }
+
+    /// A stable, random-looking GUID for the record `id` of `kind` (ConnectWise's `mobileGuid`).
+    static func guid(_ kind: UInt64, _ id: String) -> JSONValue {
+        var state = kind &* 0x9E37_79B9_7F4A_7C15 &+ (UInt64(id) ?? UInt64(truncatingIfNeeded: id.hashValue))
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let (high, low) = (next(), next())
+        func hex(_ value: UInt64, _ digits: Int) -> String {
+            let text = String(value, radix: 16)
+            return String(repeating: "0", count: max(0, digits - text.count)) + text
+        }
+        let version = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000
+        let variant = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        return .string(
+            "\(hex(version >> 32, 8))-\(hex((version >> 16) & 0xFFFF, 4))-\(hex(version & 0xFFFF, 4))-"
+                + "\(hex(variant >> 48, 4))-\(hex(variant & 0xFFFF_FFFF_FFFF, 12))")
+    }
 
     public func company(_ record: Company) -> JSONValue {
-        let typeName: String =
-            switch record.kind {
-            case .client: "Client"
-            case .prospect: "Prospect"
-            case .vendor: "Vendor"
-            case .internal: "Owner"
-            }
-        return object([
-            "id": int(record.id), "identifier": .string("C\(record.id.rawValue)"), "name": .string(record.name),
-            "status": .object(["id": .number(record.status == .active ? 1 : 2), "name": .string(record.status == .active ? "Active" : "Inactive")]),
-            "types": .array([.object(["id": .number(Decimal(Company.Kind.allCases.firstIndex(of: record.kind)! + 1)), "name": .string(typeName)])]),
+        let profile = directory.profile(record.id)
+        let entry = directory.companies[record.id]
+        let own = directory.company(record.id)
+        // Invariant: `allCases` holds every kind.
+        let typeID = Company.Kind.allCases.firstIndex(of: record.kind)! + 1
+        let identity: [String: JSONValue?] = [
+            "id": int(record.id), "identifier": .string(Self.identifier(of: record.id)), "name": .string(record.name),
+            "status": .object([
+                "id": .number(record.status == .active ? 1 : 2), "name": .string(record.status == .active ? "Active" : "Inactive"),
+                "_info": .object(["status_href": .string("\(baseURL)/company/companies/statuses/\(record.status == .active ? 1 : 2)")]),
+            ]),
+            "types": .array([.object([
+                "id": .number(Decimal(typeID)), "name": .string(Self.typeName(of: record.kind)),
+                "_info": .object(["type_href": .string("\(baseURL)/company/companies/types/\(typeID)")]),
+            ])]),
             "market": record.market.map { .object(["id": .number(1), "name": .string($0)]) },
-            "territoryManager": reference(record.accountManagerID, "system/members"),
+            "territoryManager": directory.member(record.accountManagerID),
             "isVendorFlag": .bool(record.kind == .vendor), "deletedFlag": .bool(false),
+        ]
+        let contact: [String: JSONValue?] = [
+            "addressLine1": .string(profile.addressLine1), "city": .string(profile.city), "state": .string(profile.state),
+            "zip": .string(profile.zip), "country": setup.country.reference, "phoneNumber": .string(profile.phoneNumber),
+            "faxNumber": .string(""), "website": .string(profile.website), "territory": setup.location,
+            "accountNumber": .string(profile.accountNumber), "defaultContact": profile.contact,
+            "dateAcquired": entry?.acquired.map(day), "sicCode": CompanyProfile.sicCode(market: record.market),
+            "annualRevenue": number(0), "timeZoneSetup": setup.timeZoneSetup, "leadFlag": .bool(record.kind == .prospect),
+            "unsubscribeFlag": .bool(false), "userDefinedField5": .string(""), "vendorIdentifier": .string(""),
+        ]
+        let billing: [String: JSONValue?] = [
+            "taxIdentifier": .string(""), "taxCode": setup.taxCode, "billingTerms": setup.billingTerms, "billToCompany": own,
+            "billingSite": profile.site, "billingContact": profile.contact, "invoiceDeliveryMethod": setup.invoiceDelivery,
+            "invoiceToEmailAddress": .string(profile.contactEmail), "mobileGuid": Self.guid(1, record.id.rawValue),
+            "facebookUrl": .string(profile.facebookURL), "linkedInUrl": .string(profile.linkedInURL),
+            "currency": setup.currency, "site": profile.site, "customFields": setup.customFields,
             "_info": info(updated: record.updatedAt),
-        ])
+        ]
+        return object(identity, contact, billing)
     }
 
     public func configuration(_ record: ConfigurationItem) -> JSONValue {
@@ -74,7 +152,7 @@ public struct ConnectWiseEncoder: Sendable {
         return object([
             "id": int(record.id), "name": .string(record.name),
             "type": .object(["id": .number(Decimal(ConfigurationItem.Kind.allCases.firstIndex(of: record.kind)! + 1)), "name": .string(typeName)]),
-            "company": reference(record.companyID, "company/companies"), "activeFlag": .bool(record.active),
+            "company": directory.company(record.companyID), "activeFlag": .bool(record.active),
             "_info": info(updated: record.updatedAt),
         ])
     }
@@ -104,168 +182,6 @@ public struct ConnectWiseEncoder: Sendable {
         object([
             "id": int(record.id), "name": .string(record.name), "hourlyRate": record.hourlyRate.map { number($0.amount) },
             "inactiveFlag": .bool(!record.active), "_info": info(updated: record.updatedAt),
-        ])
-    }
-
-    public func agreement(_ record: Agreement, typeID: Int) -> JSONValue {
-        let status: String =
-            switch record.status {
-            case .active: "Active"
-            case .cancelled: "Cancelled"
-            case .expired: "Expired"
-            case .inactive: "Inactive"
-            }
-        let cycle: String =
-            switch record.billingCycle {
-            case .monthly: "Monthly"
-            case .quarterly: "Quarterly"
-            case .annually: "Yearly"
-            case .oneTime: "One Time"
-            }
-        let hours = record.blockHoursLimit
-        return object([
-            "id": int(record.id), "name": .string(record.name),
-            "type": .object(["id": .number(Decimal(typeID)), "name": .string(record.typeName)]),
-            "company": reference(record.companyID, "company/companies"),
-            "parentAgreement": reference(record.parentID, "finance/agreements"),
-            "startDate": day(record.startDate), "endDate": record.endDate.map(day), "noEndingDateFlag": .bool(record.endDate == nil),
-            "cancelledFlag": .bool(record.cancelledDate != nil), "dateCancelled": record.cancelledDate.map(day),
-            "agreementStatus": .string(status), "applicationUnits": .string(hours == nil ? "Amount" : "Hours"),
-            "applicationLimit": hours.map { number($0.value) }, "applicationUnlimitedFlag": .bool(hours == nil),
-            "billAmount": number(record.billingAmount?.amount ?? 0),
-            "billingCycle": .object(["id": .number(Decimal(Agreement.BillingCycle.allCases.firstIndex(of: record.billingCycle)! + 1)), "name": .string(cycle)]),
-            "billTime": .string(record.billingModel == .timeAndMaterials ? "Billable" : "NoDefault"),
-            "currency": record.billingAmount.map { .object(["currencyCode": .string($0.currency.rawValue)]) },
-            "_info": info(updated: record.updatedAt),
-        ])
-    }
-
-    public func addition(_ record: AgreementAddition) -> JSONValue {
-        object([
-            "id": int(record.id), "product": .object(["id": .number(1), "identifier": .string(record.productIdentifier)]),
-            "quantity": number(record.quantity), "unitPrice": number(record.unitPrice.amount),
-            "unitCost": record.unitCost.map { number($0.amount) }, "billCustomer": .string(record.billedToCustomer ? "Billable" : "DoNotBill"),
-            "effectiveDate": day(record.effectiveDate), "cancelledDate": record.cancelledDate.map(day),
-            "agreementId": int(record.agreementID), "description": record.description.map { .string($0) },
-            "_info": info(updated: record.updatedAt),
-        ])
-    }
-
-    public func invoice(_ record: Invoice) -> JSONValue {
-        let type: String =
-            switch record.kind {
-            case .standard: "Standard"
-            case .agreement: "Agreement"
-            case .progress: "Progress"
-            case .downpayment: "DownPayment"
-            case .credit: "CreditMemo"
-            }
-        let applyTo: (String, JSONValue?) =
-            record.projectID.map { ("Project", int($0)) } ?? record.agreementID.map { ("Agreement", int($0)) } ?? ("All", nil)
-        return object([
-            "id": int(record.id), "invoiceNumber": .string(record.number), "type": .string(type),
-            "company": reference(record.companyID, "company/companies"), "applyToType": .string(applyTo.0), "applyToId": applyTo.1,
-            "agreement": reference(record.agreementID, "finance/agreements"), "project": reference(record.projectID, "project/projects"),
-            "date": day(record.date), "dueDate": day(record.dueDate), "subtotal": number(record.subtotal.amount),
-            "salesTax": number(record.tax.amount), "total": number(record.total.amount), "balance": number(record.balance.amount),
-            "currency": .object(["currencyCode": .string(record.total.currency.rawValue)]),
-            "_info": info(updated: record.updatedAt, entered: record.date.start(in: TimeZone(identifier: "UTC")!)),
-        ])
-    }
-
-    public func productItem(_ record: ProductLine) -> JSONValue {
-        object([
-            "id": int(record.id), "catalogItem": .object(["id": .number(1), "identifier": .string(record.catalogItem)]),
-            "description": record.description.map { .string($0) }, "productClass": .string(record.isProduct ? "NonInventory" : "Service"),
-            "quantity": number(record.quantity), "price": number(record.unitPrice.amount), "cost": record.unitCost.map { number($0.amount) },
-            "billableOption": .string("Billable"), "company": reference(record.companyID, "company/companies"),
-            "invoice": reference(record.invoiceID, "finance/invoices"), "agreement": reference(record.agreementID, "finance/agreements"),
-            "_info": info(updated: record.updatedAt),
-        ])
-    }
-
-    /// Internal and time-off time is charged to a charge code (ConnectWise's `ChargeCode` charge type); the
-    /// work type tells them apart.
-    public func timeEntry(_ record: TimeEntry) -> JSONValue {
-        let chargeType: String
-        var chargeTo: JSONValue? = nil
-        switch record.chargeKind {
-        case .ticket, .agreement, .project:
-            chargeType = "ServiceTicket"
-            chargeTo = record.ticketID.map(int)
-        case .projectTicket:
-            chargeType = "ProjectTicket"
-            chargeTo = record.ticketID.map(int)
-        case .internal, .timeOff:
-            chargeType = "ChargeCode"
-            chargeTo = .number(record.chargeKind == .timeOff ? 2 : 1)
-        }
-        let option: String =
-            switch record.billableOption {
-            case .billable: "Billable"
-            case .doNotBill: "DoNotBill"
-            case .noCharge: "NoCharge"
-            case .noDefault: "NoDefault"
-            }
-        return object([
-            "id": int(record.id), "company": reference(record.companyID, "company/companies"), "chargeToId": chargeTo,
-            "chargeToType": .string(chargeType), "member": reference(record.memberID, "system/members"),
-            "workType": reference(record.workTypeID, "time/workTypes"), "workRole": reference(record.workRoleID, "time/workRoles"),
-            "agreement": reference(record.agreementID, "finance/agreements"), "ticket": reference(record.ticketID, "service/tickets"),
-            "project": reference(record.projectID, "project/projects"), "invoice": reference(record.invoiceID, "finance/invoices"),
-            "timeStart": stamp(record.startAt), "timeEnd": record.endAt.map(stamp), "actualHours": number(record.actualHours.value),
-            "hoursBilled": number(record.billedHours.value), "billableOption": .string(option),
-            "hourlyRate": record.hourlyRate.map { number($0.amount) },
-            // A string on time entries, unlike every other amount (a quirk of the real API).
-            "hourlyCost": record.hourlyCost.map { .string("\($0.amount)") },
-            "dateEntered": stamp(record.enteredAt), "_info": info(updated: record.updatedAt),
-        ])
-    }
-
-    public func expenseEntry(_ record: ExpenseEntry) -> JSONValue {
-        object([
-            "id": int(record.id), "member": reference(record.memberID, "system/members"),
-            "company": reference(record.companyID, "company/companies"), "date": day(record.date), "amount": number(record.amount.amount),
-            "billableOption": .string(record.billable ? "Billable" : "DoNotBill"), "invoice": reference(record.invoiceID, "finance/invoices"),
-            "currency": .object(["currencyCode": .string(record.amount.currency.rawValue)]), "_info": info(updated: record.updatedAt),
-        ])
-    }
-
-    public func ticket(_ record: Ticket) -> JSONValue {
-        object([
-            "id": int(record.id), "summary": .string(record.summary),
-            "recordType": .string(record.serviceClass == .project ? "ProjectTicket" : "ServiceTicket"),
-            "board": .object(["id": .number(Decimal(abs(record.board.utf8.reduce(0) { $0 &+ Int($1) }) % 100 + 1)), "name": .string(record.board)]),
-            "status": .object(["id": .number(record.closed ? 17 : 1), "name": .string(record.status), "Sort": .number(record.closed ? 30 : 1)]),
-            "type": record.type.map { .object(["id": .number(1), "name": .string($0)]) },
-            "subType": record.subtype.map { .object(["id": .number(1), "name": .string($0)]) },
-            "item": record.item.map { .object(["id": .number(1), "name": .string($0)]) },
-            "priority": .object(["id": .number(Decimal(record.priorityLevel)), "name": .string(record.priority)]),
-            "company": reference(record.companyID, "company/companies"), "agreement": reference(record.agreementID, "finance/agreements"),
-            "project": reference(record.projectID, "project/projects"), "closedFlag": .bool(record.closed),
-            "closedDate": record.closedAt.map(stamp), "dateResponded": record.firstResponseAt.map(stamp),
-            "dateResolved": record.resolvedAt.map(stamp), "isInSla": record.slaMet.map { .bool($0) },
-            "budgetHours": record.budgetHours.map { number($0.value) }, "actualHours": record.actualHours.map { number($0.value) },
-            "_info": info(updated: record.updatedAt, entered: record.createdAt),
-        ])
-    }
-
-    public func project(_ record: Project) -> JSONValue {
-        let method: String =
-            switch record.billingMethod {
-            case .fixedFee: "FixedFee"
-            case .timeAndMaterials: "ActualRates"
-            case .notToExceed: "NotToExceed"
-            }
-        return object([
-            "id": int(record.id), "name": .string(record.name), "company": reference(record.companyID, "company/companies"),
-            "agreement": reference(record.agreementID, "finance/agreements"), "billingMethod": .string(method),
-            "budgetHours": record.budgetHours.map { number($0.value) }, "actualHours": record.actualHours.map { number($0.value) },
-            "estimatedTimeRevenue": record.estimatedRevenue.map { number($0.amount) },
-            "estimatedTimeCost": record.estimatedCost.map { number($0.amount) },
-            "status": .object(["id": .number(1), "name": .string(record.status)]), "closedFlag": .bool(record.closed),
-            "estimatedStart": day(record.startDate), "estimatedEnd": record.endDate.map(day),
-            "_info": info(updated: record.updatedAt),
         ])
     }
 }

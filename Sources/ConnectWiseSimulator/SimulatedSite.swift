@@ -44,10 +44,16 @@ public actor SimulatedSite {
     static func render(_ snapshot: MSPSnapshot, settings: ConnectWiseSimulatorSettings)
         -> ([ConnectWiseEndpoint: [JSONValue]], [Int: [JSONValue]])
     {
-        let encoder = ConnectWiseEncoder(baseURL: settings.apiBase)
-        let typeNames = Set(snapshot.agreements.map(\.typeName)).sorted()
-        let typeIDs = Dictionary(uniqueKeysWithValues: typeNames.enumerated().map { ($1, $0 + 1) })
-        let boards = Set(snapshot.tickets.map(\.board)).sorted()
+        let directory = ConnectWiseDirectory(
+            baseURL: settings.apiBase, currency: snapshot.currency, timeZone: snapshot.calendar.timeZone,
+            companies: snapshot.companies, members: snapshot.members, workTypes: snapshot.workTypes, workRoles: snapshot.workRoles,
+            agreements: snapshot.agreements, invoices: snapshot.invoices, productLines: snapshot.productLines,
+            timeEntries: snapshot.timeEntries, tickets: snapshot.tickets, projects: snapshot.projects,
+            opportunities: snapshot.opportunities, resolutionTargets: MSPBusiness.resolutionTargets)
+        let encoder = ConnectWiseEncoder(directory: directory)
+        let typeIDs = ConnectWiseDirectory.agreementTypeIDs(snapshot.agreements)
+        let typeNames = typeIDs.keys.sorted()
+        let boards = directory.boardIDs.sorted { $0.value < $1.value }
         // Invariant (the `typeIDs[…]!` below): every type name comes from these agreements.
         var items: [ConnectWiseEndpoint: [JSONValue]] = [
             .companies: snapshot.companies.map(encoder.company),
@@ -63,7 +69,7 @@ public actor SimulatedSite {
             .expenseEntries: snapshot.expenses.map(encoder.expenseEntry),
             .tickets: snapshot.tickets.filter { $0.serviceClass != .project }.map(encoder.ticket),
             .projectTickets: snapshot.tickets.filter { $0.serviceClass == .project }.map(encoder.ticket),
-            .boards: boards.enumerated().map { .object(["id": .number(Decimal($0 + 1)), "name": .string($1)]) },
+            .boards: boards.map { .object(["id": .number(Decimal($0.value)), "name": .string($0.key)]) },
             .projects: snapshot.projects.map(encoder.project),
             .opportunities: snapshot.opportunities.map(encoder.opportunity),
         ]

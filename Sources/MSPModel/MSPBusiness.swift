@@ -47,6 +47,11 @@ public struct MSPBusiness: Sendable {
     public func advanced(byDays days: Int) -> MSPSnapshot {
         snapshot(at: endOfSpan.adding(seconds: Int64(days) * 86_400))
     }
+
+    /// The resolution SLA of reactive tickets per priority level (1…4): what ``Ticket/slaMet`` is measured against.
+    public static var resolutionTargets: [Int: Hours] {
+        Dictionary(uniqueKeysWithValues: Catalog.resolutionSLA.indices.dropFirst().map { ($0, Hours(minutes: Int(Catalog.resolutionSLA[$0]))) })
+    }
 }
 
 /// Why a business could not be generated.
