@@ -90,13 +90,15 @@ public actor SimulatedSite {
         list(.agreements).contains { ListQuery.id(of: $0) == agreement } ? (additionsByAgreement[agreement] ?? []) : nil
     }
 
-    /// Whether `member` is over its request budget; records the request.
+    /// Whether `member` is over its request budget; an admitted request counts against the budget, a refused one
+    /// does not (else clients that wait out every 429 could be refused forever).
     func overLimit(_ member: String, now: ContinuousClock.Instant) -> Bool {
         guard let limit = settings.requestsPerMinute else { return false }
         var times = requestTimes[member, default: []].filter { now - $0 < settings.rateLimitWindow }
-        times.append(now)
+        let refused = times.count >= limit
+        if !refused { times.append(now) }
         requestTimes[member] = times
-        return times.count > limit
+        return refused
     }
 
     /// A repeatable fault decision: `true` with probability `rate`.
