@@ -61,6 +61,10 @@ public enum KPICatalogue {
         },
         KPIDefinition(id: "mrr.churn", name: "MRR churned", unit: .money, higherIsBetter: false) { $0.mrrBridge.churn.amount },
         KPIDefinition(id: "nrr", name: "Net revenue retention", unit: .ratio, higherIsBetter: true) { $0.netRevenueRetention },
+        KPIDefinition(id: "mrr.clients", name: "Recurring clients", unit: .count, higherIsBetter: true) { Decimal($0.mrrBridge.clients) },
+        KPIDefinition(id: "mrr.per_client", name: "MRR per client", unit: .money, higherIsBetter: true) { $0.mrrPerClient?.amount },
+        KPIDefinition(id: "mrr.per_endpoint", name: "MRR per endpoint", unit: .money, higherIsBetter: true) { $0.mrrPerEndpoint?.amount },
+        KPIDefinition(id: "revenue.per_member", name: "Revenue per member", unit: .money, higherIsBetter: true) { $0.revenuePerMember?.amount },
         KPIDefinition(id: "revenue.top1_share", name: "Revenue from the top client", unit: .ratio, higherIsBetter: false) {
             $0.revenueShareTop1
         },
@@ -79,13 +83,23 @@ public enum KPICatalogue {
         KPIDefinition(id: "effective_hourly_rate", name: "Effective hourly rate", unit: .money, higherIsBetter: true) {
             $0.effectiveHourlyRate?.amount
         },
+        KPIDefinition(id: "fixed_fee.labor_revenue", name: "Fixed-fee labor revenue", unit: .money, higherIsBetter: true) {
+            $0.fixedFeeLaborRevenue.amount
+        },
+        KPIDefinition(id: "fixed_fee.shadow_billable", name: "Fixed-fee shadow billable", unit: .money, higherIsBetter: nil) {
+            $0.fixedFeeShadowBillable.amount
+        },
+        KPIDefinition(id: "efficiency", name: "Fixed-fee efficiency", unit: .ratio, higherIsBetter: true) { $0.efficiency },
         KPIDefinition(id: "unbilled_labor", name: "Unbilled labor", unit: .money, higherIsBetter: false) { $0.unbilledLabor.amount },
         KPIDefinition(id: "unbilled_labor.hours", name: "Unbilled labor hours", unit: .hours, higherIsBetter: false) {
             $0.unbilledLaborHours.value
         },
+        KPIDefinition(id: "members.active", name: "Members logging time", unit: .count, higherIsBetter: nil) { Decimal($0.activeMembers) },
         KPIDefinition(id: "available_hours", name: "Available hours", unit: .hours, higherIsBetter: nil) { $0.availableHours.value },
         KPIDefinition(id: "utilized_hours", name: "Utilized hours", unit: .hours, higherIsBetter: true) { $0.utilizedHours.value },
         KPIDefinition(id: "utilization", name: "Utilization", unit: .ratio, higherIsBetter: true) { $0.utilization },
+        KPIDefinition(id: "time_entry.lag", name: "Mean time-entry lag", unit: .hours, higherIsBetter: false) { $0.meanTimeEntryLagHours },
+        KPIDefinition(id: "time_entry.late", name: "Late time entries", unit: .count, higherIsBetter: false) { Decimal($0.lateTimeEntries) },
         KPIDefinition(id: "tickets.opened", name: "Tickets opened", unit: .count, higherIsBetter: nil) { Decimal($0.ticketsOpened) },
         KPIDefinition(id: "tickets.reactive", name: "Reactive tickets", unit: .count, higherIsBetter: false) {
             Decimal($0.reactiveTickets)
@@ -126,6 +140,10 @@ public enum KPICatalogue {
         PositionKPIDefinition(id: "pipeline", name: "Open pipeline", unit: .money, higherIsBetter: true) { $0.pipeline.amount },
         PositionKPIDefinition(id: "pipeline.weighted", name: "Weighted pipeline", unit: .money, higherIsBetter: true) {
             $0.weightedPipeline.amount
+        },
+        PositionKPIDefinition(id: "tickets.open", name: "Open tickets", unit: .count, higherIsBetter: false) { Decimal($0.openTickets) },
+        PositionKPIDefinition(id: "tickets.open_over_30_days", name: "Open tickets older than 30 days", unit: .count, higherIsBetter: false) {
+            Decimal($0.ticketsOpenOver30Days)
         },
         PositionKPIDefinition(id: "projects.budget_burn", name: "Project budget burn", unit: .ratio, higherIsBetter: false) { $0.budgetBurn },
         PositionKPIDefinition(id: "projects.over_budget", name: "Projects over budget", unit: .count, higherIsBetter: false) {

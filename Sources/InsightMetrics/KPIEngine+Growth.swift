@@ -42,7 +42,8 @@ extension KPIEngine {
                    CAST(SUM(CASE WHEN before_mrr <> 0 AND now_mrr <> 0 AND now_mrr < before_mrr THEN before_mrr - now_mrr ELSE 0 END)
                         AS BIGINT) AS contraction,
                    CAST(SUM(CASE WHEN before_mrr <> 0 AND now_mrr = 0 THEN before_mrr ELSE 0 END) AS BIGINT) AS churn,
-                   CAST(SUM(CASE WHEN before_mrr <> 0 AND now_mrr = 0 THEN 1 ELSE 0 END) AS BIGINT) AS churned_clients
+                   CAST(SUM(CASE WHEN before_mrr <> 0 AND now_mrr = 0 THEN 1 ELSE 0 END) AS BIGINT) AS churned_clients,
+                   CAST(SUM(CASE WHEN now_mrr <> 0 THEN 1 ELSE 0 END) AS BIGINT) AS clients
             FROM changes
             WHERE month BETWEEN \(bind: first) AND \(bind: last)
             GROUP BY month
@@ -54,7 +55,8 @@ extension KPIEngine {
                 start: try money("start_mrr"), new: try money("new_mrr"), expansion: try money("expansion"),
                 contraction: try money("contraction"), churn: try money("churn"), end: try money("end_mrr"),
                 newClients: Int(try row.decode(column: "new_clients", as: Int64.self)),
-                churnedClients: Int(try row.decode(column: "churned_clients", as: Int64.self)))
+                churnedClients: Int(try row.decode(column: "churned_clients", as: Int64.self)),
+                clients: Int(try row.decode(column: "clients", as: Int64.self)))
         }
         return result
     }

@@ -28,6 +28,23 @@ public struct BusinessPosition: Sendable, Codable, Equatable {
     public var budgetBurn: Decimal?
     /// `projects.over_budget`: open projects whose actual hours exceed their budget, by id.
     public var overBudgetProjects: [ID<Project>]
+    /// `tickets.backlog`: open tickets created on or before `asOf`, by age in calendar days (MSP's time zone) on
+    /// `asOf`, keyed by the names of ``backlogBuckets`` (every bucket present).
+    public var ticketBacklog: [String: Int]
+    /// `tickets.open`: Σ of the backlog.
+    public var openTickets: Int { ticketBacklog.values.reduce(0, +) }
+    /// `tickets.open_over_30_days`: open tickets more than 30 days old.
+    public var ticketsOpenOver30Days: Int { (ticketBacklog["31-60"] ?? 0) + (ticketBacklog["61+"] ?? 0) }
+
+    /// The backlog's age buckets, youngest first, with the greatest age in days each holds (`nil`: no limit).
+    public static let backlogBuckets: [(name: String, maxAge: Int?)] = [
+        ("0-1", 1), ("2-7", 7), ("8-14", 14), ("15-30", 30), ("31-60", 60), ("61+", nil),
+    ]
+
+    /// The backlog bucket of a ticket `age` calendar days old.
+    public static func backlogBucket(age: Int) -> String {
+        backlogBuckets.first { $0.maxAge.map { age <= $0 } ?? true }!.name
+    }
 }
 
 extension KPIEngine {
@@ -78,11 +95,31 @@ extension KPIEngine {
             ORDER BY source_id
             """).map { ID<Project>(try $0.decode(column: "source_id", as: String.self)) }
 
+        // Ages as a CASE over local day starts: age ≤ n days ⇔ created at or after the start of `day − n`.
+        var bucket = "CASE"
+        for (name, maxAge) in BusinessPosition.backlogBuckets {
+            if let maxAge {
+                bucket += " WHEN created_at_ms >= \(day.adding(days: -maxAge).start(in: timeZone).rawValue) THEN '\(name)'"
+            } else {
+                bucket += " ELSE '\(name)'"
+            }
+        }
+        bucket += " END"
+        var backlog = Dictionary(uniqueKeysWithValues: BusinessPosition.backlogBuckets.map { ($0.name, 0) })
+        for row in try await query("""
+            SELECT \(unsafeRaw: bucket) AS bucket, COUNT(*) AS tickets FROM tickets
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND NOT closed
+              AND created_at_ms < \(bind: day.adding(days: 1).start(in: timeZone).rawValue)
+            GROUP BY 1
+            """) {
+            backlog[try row.decode(column: "bucket", as: String.self)] = Int(try row.decode(column: "tickets", as: Int64.self))
+        }
+
         return BusinessPosition(
             asOf: day, receivables: Money(receivables, currency), billedLast90Days: Money(billed, currency),
             daysSalesOutstanding: billed > 0 ? receivables / billed * 90 : nil,
             openDeals: deals, pipeline: Money(pipeline, currency), weightedPipeline: Money(weighted, currency),
             openProjects: openProjects, projectBudgetHours: Hours(budget), projectActualHours: Hours(actual),
-            budgetBurn: budget > 0 ? actual / budget : nil, overBudgetProjects: over)
+            budgetBurn: budget > 0 ? actual / budget : nil, overBudgetProjects: over, ticketBacklog: backlog)
     }
 }

@@ -17,6 +17,8 @@ extension KPIEngine {
         let labor = try await laborCost(groupedBy: "agreement_id", from: first, to: last)
         let additions = try await additionTotals(from: first, to: last)
         let shadow = try await shadowBillable(from: first, to: last)
+        let endpoints = try await endpointsByCompany()
+        let monthCount = Decimal(first.distance(to: last) + 1)
         let rows = try await query("""
             SELECT a.source_id, a.name, a.company_id, a.billing_model, c.name AS company_name FROM agreements a
             LEFT JOIN companies c ON c.tenant_id = a.tenant_id AND c.source = a.source AND c.source_id = a.company_id
@@ -35,16 +37,32 @@ extension KPIEngine {
             let shadowBillable = Money(shadow[id] ?? 0, currency)
             let productValue = Money(model == .fixedFee ? additions[id]?.productValue ?? 0 : 0, currency)
             let laborRevenue = model == .fixedFee ? income - productValue : nil
+            let companyID = try row.decode(column: "company_id", as: String.self)
+            let nodes = endpoints[companyID] ?? 0
             return AgreementProfit(
                 id: ID(id), name: try row.decode(column: "name", as: String.self),
-                companyID: ID(try row.decode(column: "company_id", as: String.self)),
+                companyID: ID(companyID),
                 companyName: try row.decode(column: "company_name", as: String?.self) ?? "", billingModel: model, revenue: income,
                 laborHours: hours, laborCost: work, additionCost: lines, profit: profit,
                 margin: income.isZero ? nil : profit.amount / income.amount, shadowBillable: shadowBillable,
                 productValue: productValue, laborRevenue: laborRevenue,
                 efficiency: laborRevenue.flatMap { shadowBillable.isZero ? nil : $0.amount / shadowBillable.amount },
                 effectiveRate: hours == .zero ? nil : Money((laborRevenue ?? income).amount / hours.value, currency),
-                contributionPerHour: hours == .zero ? nil : Money(profit.amount / hours.value, currency))
+                contributionPerHour: hours == .zero ? nil : Money(profit.amount / hours.value, currency),
+                endpoints: nodes,
+                hoursPerEndpoint: nodes > 0 ? Hours(hours.value / monthCount / Decimal(nodes)) : nil,
+                revenuePerEndpoint: nodes > 0 ? Money(income.amount / monthCount / Decimal(nodes), currency) : nil)
+        }
+    }
+
+    /// Workstations and servers per company (as last synced).
+    func endpointsByCompany() async throws -> [String: Int] {
+        try await query("""
+            SELECT company_id, COUNT(*) AS devices FROM configurations
+            WHERE tenant_id = \(bind: tenant.id.rawValue) AND deleted_at_ms IS NULL AND kind IN ('workstation', 'server')
+            GROUP BY company_id
+            """).reduce(into: [String: Int]()) {
+            $0[try $1.decode(column: "company_id", as: String.self)] = Int(try $1.decode(column: "devices", as: Int64.self))
         }
     }
 
@@ -94,7 +112,7 @@ extension KPIEngine {
             return ClientProfit(
                 id: ID(id), name: try row.decode(column: "name", as: String.self), revenue: income, laborCost: work,
                 additionCost: lines, productCost: products, grossProfit: profit,
-                margin: income.isZero ? nil : profit.amount / income.amount, rank: 0, quintile: 0)
+                margin: income.isZero ? nil : profit.amount / income.amount, rank: 0, quintile: 0, cumulativeProfitShare: nil)
         }
         return Self.ranked(clients)
     }
@@ -107,17 +125,25 @@ extension KPIEngine {
                 ? clients[a].grossProfit.amount > clients[b].grossProfit.amount : clients[a].id.rawValue < clients[b].id.rawValue
         }
         var ranked = clients
+        let total = clients.reduce(Decimal(0)) { $0 + $1.grossProfit.amount }
+        var cumulative = Decimal(0)
         for (position, index) in order.enumerated() {
             ranked[index].rank = position + 1
             ranked[index].quintile = position * 5 / clients.count + 1
+            cumulative += clients[index].grossProfit.amount
+            ranked[index].cumulativeProfitShare = total > 0 ? cumulative / total : nil
         }
         return ranked
     }
 
     /// Hours and labor cost of time worked in the span, per value of `column` (`agreement_id`, `company_id`).
     func laborCost(groupedBy column: String, from first: YearMonth, to last: YearMonth) async throws -> [String: (hours: Hours, cost: Decimal)] {
+        try await laborCost(groupedBy: column, firstDay: first.firstDay.yyyymmdd, lastDay: last.lastDay.yyyymmdd)
+    }
+
+    /// Hours and labor cost of time worked between two `yyyymmdd` days, per value of `column`.
+    func laborCost(groupedBy column: String, firstDay: Int, lastDay: Int) async throws -> [String: (hours: Hours, cost: Decimal)] {
         let tenant = tenant.id.rawValue
-        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
         var result: [String: (hours: Hours, cost: Decimal)] = [:]
         for row in try await query("""
             SELECT t.\(ident: column) AS id, t.hourly_cost_micros AS cost, COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,

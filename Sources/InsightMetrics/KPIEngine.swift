@@ -45,6 +45,8 @@ public struct KPIEngine: Sendable {
         let concentration = try await concentrationByMonth(months)
         let flow = try await ticketFlowByMonth(months, tickets: tickets)
         let unbilled = try await unbilledLaborByMonth(months)
+        let time = try await timeByMonth(months)
+        let fixedFeeProducts = try await fixedFeeProductValueByMonth(months)
         return months.map { month in
             let revenueKinds = revenue[month]?.byKind ?? [:]
             let total = Money.sum(revenueKinds.values, currency: currency)
@@ -52,14 +54,15 @@ public struct KPIEngine: Sendable {
             let services = total - (revenueKinds[.products] ?? zero) - (revenueKinds[.licenseResale] ?? zero)
             let work = labor[month] ?? LaborMonth()
             let clientHours = work.hours.filter { $0.key != .internal && $0.key != .timeOff }.values.sum()
-            let available = capacity[month] ?? .zero
+            let available = capacity[month]?.hours ?? .zero
+            let entries = time[month] ?? TimeMonth()
             let ticket = tickets[month] ?? TicketMonth()
             let nodes = endpoints[month] ?? 0
             let deals = sales[month] ?? SalesMonth()
             let shares = concentration[month] ?? Concentration()
             let ticketFlow = flow[month] ?? TicketFlow()
             let bridge = bridges[month] ?? MRRBridge(
-                start: zero, new: zero, expansion: zero, contraction: zero, churn: zero, end: zero, newClients: 0, churnedClients: 0)
+                start: zero, new: zero, expansion: zero, contraction: zero, churn: zero, end: zero, newClients: 0, churnedClients: 0, clients: 0)
             return MonthScorecard(
                 month: month, currency: currency, revenue: total,
                 revenueByKind: Dictionary(uniqueKeysWithValues: RevenueKind.allCases.map { ($0.rawValue, revenueKinds[$0] ?? zero) }),
@@ -81,7 +84,12 @@ public struct KPIEngine: Sendable {
                 mrrBridge: bridge, revenueShareTop1: shares.top1, revenueShareTop5: shares.top5, revenueShareTop10: shares.top10,
                 ticketsClosed: ticketFlow.closed, sameDayClosed: ticketFlow.sameDay,
                 medianFirstResponseMinutes: ticketFlow.medianFirstResponseMinutes, medianResolutionMinutes: ticketFlow.medianResolutionMinutes,
-                unbilledLaborHours: Hours(unbilled[month]?.hours ?? 0), unbilledLabor: Money(unbilled[month]?.value ?? 0, currency))
+                unbilledLaborHours: Hours(unbilled[month]?.hours ?? 0), unbilledLabor: Money(unbilled[month]?.value ?? 0, currency),
+                activeMembers: capacity[month]?.members ?? 0,
+                fixedFeeLaborRevenue: (revenueKinds[.managedServices] ?? zero) - Money(fixedFeeProducts[month] ?? 0, currency),
+                fixedFeeShadowBillable: Money(entries.fixedFeeShadowBillable, currency),
+                meanTimeEntryLagHours: entries.count > 0 ? Decimal(entries.lagMilliseconds) / 3_600_000 / Decimal(entries.count) : nil,
+                lateTimeEntries: entries.late)
         }
     }
 
@@ -160,8 +168,9 @@ public struct KPIEngine: Sendable {
         return result
     }
 
-    /// Available hours: for each member who logged time in the month, weekdays × daily capacity − time off.
-    func capacityByMonth(_ months: [YearMonth]) async throws -> [YearMonth: Hours] {
+    /// Available hours: for each member who logged time in the month, weekdays × daily capacity − time off; and how
+    /// many members that is.
+    func capacityByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (hours: Hours, members: Int)] {
         let (tenant, first, last) = (tenant.id.rawValue, months[0].yyyymm, months[months.count - 1].yyyymm)
         let rows = try await query("""
             SELECT r.month, m.daily_capacity_micros AS capacity,
@@ -173,13 +182,14 @@ public struct KPIEngine: Sendable {
             WHERE r.tenant_id = \(bind: tenant) AND r.month BETWEEN \(bind: first) AND \(bind: last)
             GROUP BY 1, r.member_id, 2
             """)
-        var result: [YearMonth: Hours] = [:]
+        var result: [YearMonth: (hours: Hours, members: Int)] = [:]
         for row in rows {
             let month = try yearMonth(row, "month")
             let weekdays = month.days.filter { !$0.isWeekend }.count
             let capacity = FixedPoint.decimal(micros: try row.decode(column: "capacity", as: Int64.self))
             let timeOff = FixedPoint.decimal(micros: try row.decode(column: "time_off", as: Int64.self))
-            result[month, default: .zero] += Hours(capacity * Decimal(weekdays) - timeOff)
+            result[month, default: (.zero, 0)].hours += Hours(capacity * Decimal(weekdays) - timeOff)
+            result[month, default: (.zero, 0)].members += 1
         }
         return result
     }
@@ -223,11 +233,7 @@ public struct KPIEngine: Sendable {
     /// counts per company from SQL, the (few) agreements' dates checked here.
     func endpointsByMonth(_ months: [YearMonth]) async throws -> [YearMonth: Int] {
         let tenant = tenant.id.rawValue
-        let devices = try await query("""
-            SELECT company_id, COUNT(*) AS devices FROM configurations
-            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND kind IN ('workstation', 'server')
-            GROUP BY company_id
-            """).reduce(into: [String: Int]()) { $0[try $1.decode(column: "company_id", as: String.self)] = Int(try $1.decode(column: "devices", as: Int64.self)) }
+        let devices = try await endpointsByCompany()
         let agreements = try await query("""
             SELECT company_id, start_date, end_date, cancelled_date FROM agreements
             WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model <> 'project'

@@ -77,6 +77,29 @@ public struct MonthScorecard: Sendable, Codable, Equatable {
     /// a fixed-fee, licence or block agreement or a fixed-fee project; value = billed hours × the entry's rate.
     public var unbilledLaborHours: Hours
     public var unbilledLabor: Money
+    /// `mrr.per_client` (ARPA): MRR ÷ the companies with MRR in the month (``MRRBridge/clients``).
+    public var mrrPerClient: Money? { mrrBridge.clients > 0 ? Money(mrr.amount / Decimal(mrrBridge.clients), currency) : nil }
+    /// `mrr.per_endpoint`: MRR ÷ endpoints.
+    public var mrrPerEndpoint: Money? { endpoints > 0 ? Money(mrr.amount / Decimal(endpoints), currency) : nil }
+    /// `members.active`: members who logged time in the month (the capacity base of `available_hours`).
+    public var activeMembers: Int
+    /// `revenue.per_member`: revenue ÷ active members.
+    public var revenuePerMember: Money? { activeMembers > 0 ? Money(revenue.amount / Decimal(activeMembers), currency) : nil }
+    /// `fixed_fee.labor_revenue`: revenue of fixed-fee agreements − the product value of their additions in force on
+    /// the 1st (``ComponentRules``).
+    public var fixedFeeLaborRevenue: Money
+    /// `fixed_fee.shadow_billable`: Σ actual hours × the entry's hourly rate over time entries naming a fixed-fee
+    /// agreement, worked in the month.
+    public var fixedFeeShadowBillable: Money
+    /// `efficiency`: fixed-fee labor revenue ÷ fixed-fee shadow billable (MSPCFO's efficiency, month by month).
+    public var efficiency: Decimal? {
+        fixedFeeShadowBillable.isZero ? nil : fixedFeeLaborRevenue.amount / fixedFeeShadowBillable.amount
+    }
+    /// `time_entry.lag`: mean hours from the end of the work (its start when it has no end) to its entry, over time
+    /// entries worked in the month.
+    public var meanTimeEntryLagHours: Decimal?
+    /// `time_entry.late`: time entries worked in the month and entered 72 hours or more after the work ended.
+    public var lateTimeEntries: Int
 }
 
 /// How MRR moved from the month before to this month, client by client. A client with no (or zero) MRR the month
@@ -95,6 +118,8 @@ public struct MRRBridge: Sendable, Codable, Equatable {
     public var end: Money
     public var newClients: Int
     public var churnedClients: Int
+    /// `mrr.clients`: companies with MRR in the month.
+    public var clients: Int
 
     /// (start + expansion − contraction − churn) ÷ start; `nil` without MRR the month before.
     public var netRevenueRetention: Decimal? {
@@ -133,6 +158,12 @@ public struct AgreementProfit: Sendable, Codable, Equatable {
     public var effectiveRate: Money?
     /// `agreement.contribution_per_hour`: profit ÷ hours worked.
     public var contributionPerHour: Money?
+    /// The client's workstations and servers (as last synced).
+    public var endpoints: Int
+    /// `agreement.hours_per_endpoint`: hours worked ÷ months in the span ÷ endpoints (a month's hours per node).
+    public var hoursPerEndpoint: Hours?
+    /// `agreement.revenue_per_endpoint`: revenue ÷ months in the span ÷ endpoints (a month's revenue per node).
+    public var revenuePerEndpoint: Money?
 }
 
 /// Profitability of one client over a span of months.
@@ -151,6 +182,9 @@ public struct ClientProfit: Sendable, Codable, Equatable {
     public var rank: Int
     /// `client.quintile`: 1 for the most profitable fifth of clients … 5 for the least.
     public var quintile: Int
+    /// `client.cumulative_share`: Σ gross profit of the clients ranked 1…`rank` ÷ Σ gross profit of all clients (the
+    /// Pareto curve); `nil` when the total is not positive.
+    public var cumulativeProfitShare: Decimal?
 }
 
 /// Open invoice balances by days past due, on a day: `current`, `1-30`, `31-60`, `61-90`, `90+`.

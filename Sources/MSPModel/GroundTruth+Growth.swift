@@ -64,6 +64,8 @@ public struct PositionTruth: Sendable, Codable, Equatable {
     public var openProjects: Int
     public var budgetBurn: Decimal?
     public var overBudgetProjects: [ID<Project>]
+    /// Open tickets by age bucket (see `GroundTruth.backlog`).
+    public var ticketBacklog: [String: Int]
 }
 
 extension GroundTruth {
@@ -186,6 +188,7 @@ extension GroundTruth {
             weightedPipeline: Money(values.reduce(0) { $0 + $1.0 * $1.1 }, currency),
             openProjects: projects.count, budgetBurn: budget > 0 ? actual / budget : nil,
             overBudgetProjects: projects.filter { ($0.actualHours?.value ?? 0) > ($0.budgetHours?.value ?? 0) }.map(\.id)
-                .sorted { $0.rawValue < $1.rawValue })
+                .sorted { $0.rawValue < $1.rawValue },
+            ticketBacklog: backlog(snapshot))
     }
 }

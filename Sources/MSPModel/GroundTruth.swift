@@ -71,6 +71,12 @@ public struct AgreementTruth: Sendable, Codable, Equatable {
     public var laborRevenue: Money?
     /// Labor revenue ÷ shadow billable; `nil` without either.
     public var efficiency: Decimal?
+    /// The client's workstations and servers.
+    public var endpoints: Int
+    /// Hours ÷ reported months ÷ endpoints; `nil` without endpoints.
+    public var hoursPerEndpoint: Hours?
+    /// Revenue ÷ reported months ÷ endpoints; `nil` without endpoints.
+    public var revenuePerEndpoint: Money?
 }
 
 /// Profitability of one client over the reported span.
@@ -89,6 +95,8 @@ public struct ClientTruth: Sendable, Codable, Equatable {
     public var rank: Int
     /// 1 for the most profitable fifth of clients … 5 for the least.
     public var quintile: Int
+    /// Σ gross profit of clients ranked 1…rank ÷ Σ gross profit of all clients; `nil` when that total is not positive.
+    public var cumulativeProfitShare: Decimal?
 }
 
 /// The true numbers of a snapshot: the oracle every KPI test compares against.
@@ -98,6 +106,14 @@ public struct GroundTruth: Sendable, Codable, Equatable {
     public var months: [MonthTruth]
     /// The MRR bridge, retention, concentration, ticket flow and unbilled labor of each reported month (same order).
     public var growth: [MonthGrowthTruth]
+    /// Revenue per client, endpoint and member, fixed-fee efficiency and time-entry lag of each reported month.
+    public var operations: [MonthOperationsTruth]
+    /// Every project's profitability to date, by id.
+    public var projects: [ProjectTruth]
+    /// Every catalog item sold in the reported months, by category then item.
+    public var products: [ProductTruth]
+    /// Every client's price gap over the last three reported months, by id.
+    public var priceGaps: [PriceGapTruth]
     /// Receivables against sales, the open pipeline and project burn at `asOf`.
     public var position: PositionTruth
     /// Totals over the reported span.
@@ -245,6 +261,7 @@ public struct GroundTruth: Sendable, Codable, Equatable {
         let endpointsByCompany = Dictionary(grouping: snapshot.configurations.filter { $0.kind == .workstation || $0.kind == .server },
                                             by: \.companyID).mapValues(\.count)
         let recurringAgreements = snapshot.agreements.filter { $0.billingModel != .project }
+        let reportedCount = Decimal(snapshot.reportedMonths.count)
 
         let truths = snapshot.reportedMonths.map { month in
             let data = months[month]!
@@ -278,6 +295,10 @@ public struct GroundTruth: Sendable, Codable, Equatable {
         }
         self.months = truths
         self.growth = Self.growth(snapshot, months: truths)
+        self.operations = Self.operations(snapshot, months: truths)
+        self.projects = Self.projects(snapshot)
+        self.products = Self.products(snapshot)
+        self.priceGaps = Self.priceGaps(snapshot)
         self.position = Self.position(snapshot)
         self.currency = currency
         self.asOf = snapshot.asOf
@@ -299,12 +320,16 @@ public struct GroundTruth: Sendable, Codable, Equatable {
             let shadow = Money(agreementShadow[agreement.id] ?? 0, currency)
             let products = Money(productValue[agreement.id] ?? 0, currency)
             let laborRevenue = agreement.billingModel == .fixedFee ? revenue - products : nil
+            let nodes = endpointsByCompany[agreement.companyID] ?? 0
             return AgreementTruth(
                 id: agreement.id, companyID: agreement.companyID, billingModel: agreement.billingModel, revenue: revenue,
                 laborHours: agreementHours[agreement.id] ?? .zero, laborCost: labor, additionCost: additions, profit: profit,
                 margin: revenue.isZero ? nil : profit.amount / revenue.amount, shadowBillable: shadow, productValue: products,
                 laborRevenue: laborRevenue,
-                efficiency: laborRevenue.flatMap { shadow.isZero ? nil : $0.amount / shadow.amount })
+                efficiency: laborRevenue.flatMap { shadow.isZero ? nil : $0.amount / shadow.amount },
+                endpoints: nodes,
+                hoursPerEndpoint: nodes > 0 ? Hours((agreementHours[agreement.id] ?? .zero).value / reportedCount / Decimal(nodes)) : nil,
+                revenuePerEndpoint: nodes > 0 ? Money(revenue.amount / reportedCount / Decimal(nodes), currency) : nil)
         }
         let additionCostByClient = Dictionary(grouping: self.agreements, by: \.companyID)
             .mapValues { Money.sum($0.map(\.additionCost), currency: currency) }
@@ -317,16 +342,24 @@ public struct GroundTruth: Sendable, Codable, Equatable {
             return ClientTruth(
                 id: company.id, name: company.name, revenue: revenue, laborCost: labor, additionCost: additions,
                 productCost: products, grossProfit: profit, margin: revenue.isZero ? nil : profit.amount / revenue.amount,
-                rank: 0, quintile: 0)
+                rank: 0, quintile: 0, cumulativeProfitShare: nil)
         }
         let byProfit = self.clients.sorted {
             $0.grossProfit.amount != $1.grossProfit.amount ? $0.grossProfit.amount > $1.grossProfit.amount : $0.id.rawValue < $1.id.rawValue
         }
         let ranks = Dictionary(uniqueKeysWithValues: byProfit.enumerated().map { ($1.id, $0 + 1) })
+        let totalProfit = byProfit.reduce(Decimal(0)) { $0 + $1.grossProfit.amount }
+        var cumulative: [ID<Company>: Decimal] = [:]
+        var running = Decimal(0)
+        for client in byProfit {
+            running += client.grossProfit.amount
+            cumulative[client.id] = running
+        }
         for index in self.clients.indices {
             let rank = ranks[self.clients[index].id]!
             self.clients[index].rank = rank
             self.clients[index].quintile = (rank - 1) * 5 / self.clients.count + 1
+            self.clients[index].cumulativeProfitShare = totalProfit > 0 ? cumulative[self.clients[index].id]! / totalProfit : nil
         }
         var ageing = Dictionary(uniqueKeysWithValues: ["current", "1-30", "31-60", "61-90", "90+"].map { ($0, zero) })
         for invoice in snapshot.invoices where invoice.balance.amount > 0 {

@@ -108,6 +108,8 @@ struct MidMonthGrowthTests {
             #expect(position.openProjects == truth.position.openProjects)
             close(position.budgetBurn, truth.position.budgetBurn, "budget burn")
             #expect(Set(position.overBudgetProjects) == Set(truth.position.overBudgetProjects))
+            #expect(position.ticketBacklog == truth.position.ticketBacklog)
+            #expect(position.openTickets > 0 && position.ticketBacklog["0-1"]! > 0, "mid-month, recent tickets are open")
         }
     }
 }

@@ -85,6 +85,7 @@ struct KPIEngineTests {
             let engine = KPIEngine(store: store, tenant: mediumTenant)
             try await checkScorecards(engine)
             try await checkGrowth(engine)
+            try await checkOperations(engine)
             try await checkHealth(engine)
         }
     }

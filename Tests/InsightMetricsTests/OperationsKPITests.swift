@@ -1,0 +1,85 @@
+import Foundation
+import InsightCore
+import InsightMetrics
+import InsightStore
+import InsightTestSupport
+import MSPModel
+import Testing
+
+extension KPIEngineTests {
+    /// Revenue per client, endpoint and member, fixed-fee efficiency and time-entry lag month by month; projects,
+    /// product margins, price gaps, per-endpoint agreement numbers, the clients' Pareto curve and the ticket backlog:
+    /// each against the truth of `medium`, money and counts exactly, ratios within 1e-9.
+    func checkOperations(_ engine: KPIEngine) async throws {
+        let months = mediumSnapshot.reportedMonths
+        let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
+        #expect(mediumTruth.operations.map(\.month) == months)
+        for (card, truth) in zip(trend, mediumTruth.operations) {
+            let month = "\(truth.month)"
+            #expect(card.mrrBridge.clients == truth.recurringClients, "recurring clients \(month)")
+            #expect(card.mrrPerClient == truth.mrrPerClient && card.mrrPerEndpoint == truth.mrrPerEndpoint, "MRR per client/endpoint \(month)")
+            #expect(card.activeMembers == truth.activeMembers && card.revenuePerMember == truth.revenuePerMember, "per member \(month)")
+            #expect(card.fixedFeeLaborRevenue == truth.fixedFeeLaborRevenue, "fixed-fee labor revenue \(month)")
+            #expect(card.fixedFeeShadowBillable == truth.fixedFeeShadowBillable, "fixed-fee shadow billable \(month)")
+            close(card.efficiency, truth.efficiency, "efficiency \(month)")
+            close(card.meanTimeEntryLagHours, truth.meanTimeEntryLagHours, "time-entry lag \(month)")
+            #expect(card.lateTimeEntries == truth.lateTimeEntries, "late entries \(month)")
+        }
+        // The numbers are exercised: efficiency moves month to month and some entries are late.
+        #expect(Set(mediumTruth.operations.compactMap(\.efficiency)).count > 12)
+        #expect(mediumTruth.operations.contains { $0.lateTimeEntries > 0 } && mediumTruth.operations.allSatisfy { $0.recurringClients > 0 })
+        // Σ late entries over the span = the late entries the health check finds in it.
+        let late = Set(mediumSnapshot.flaws.lateTimeEntries)
+        let lateInSpan = mediumSnapshot.timeEntries.filter { late.contains($0.id) && months.contains($0.workDate.yearMonth) }.count
+        #expect(trend.reduce(0) { $0 + $1.lateTimeEntries } == lateInSpan)
+
+        let projects = try await engine.projectProfits()
+        #expect(projects.map(\.id) == mediumTruth.projects.map(\.id))
+        for (project, truth) in zip(projects, mediumTruth.projects) {
+            #expect(project.billingMethod == truth.billingMethod && project.revenue == truth.revenue, "project \(project.id)")
+            #expect(project.laborHours == truth.laborHours && project.laborCost == truth.laborCost, "project \(project.id)")
+            #expect(project.productCost == truth.productCost && project.profit == truth.profit, "project \(project.id)")
+            close(project.margin, truth.margin, "project margin \(project.id)")
+        }
+        let byMethod = ProjectTotals.byMethod(projects, currency: mediumTenant.baseCurrency)
+        #expect(byMethod[.fixedFee]!.projects > 0 && byMethod[.timeAndMaterials]!.projects > 0)
+        #expect(byMethod[.fixedFee]!.margin != nil && byMethod[.timeAndMaterials]!.margin != nil)
+        #expect(byMethod.values.reduce(0) { $0 + $1.projects } == projects.count)
+
+        let products = try await engine.productMargins(from: months[0], to: months[months.count - 1])
+        #expect(products.count == mediumTruth.products.count && !products.isEmpty)
+        for (item, truth) in zip(products, mediumTruth.products) {
+            #expect(item.category == truth.category && item.catalogItem == truth.catalogItem && item.isProduct == truth.isProduct)
+            #expect(item.lines == truth.lines && item.quantity == truth.quantity && item.linesWithoutCost == truth.linesWithoutCost, "\(item.catalogItem)")
+            #expect(item.revenue == truth.revenue && item.cost == truth.cost, "product \(item.catalogItem)")
+        }
+        let categories = ProductMargin.byCategory(products, currency: mediumTenant.baseCurrency)
+        #expect(categories.reduce(Money.zero(mediumTenant.baseCurrency)) { $0 + $1.revenue }
+            == products.reduce(Money.zero(mediumTenant.baseCurrency)) { $0 + $1.revenue })
+
+        let gaps = try await engine.clientPriceGaps(endingIn: months[months.count - 1])
+        #expect(gaps.map(\.id) == mediumTruth.priceGaps.map(\.id))
+        for (gap, truth) in zip(gaps, mediumTruth.priceGaps) {
+            #expect(gap.invoicedLabor == truth.invoicedLabor && gap.shadowBillable == truth.shadowBillable, "price gap \(gap.id)")
+        }
+        // Some clients are under-priced and some over-priced.
+        #expect(gaps.contains { $0.gap.amount < 0 } && gaps.contains { $0.gap.amount > 0 })
+
+        let agreements = try await engine.agreementProfits(from: months[0], to: months[months.count - 1])
+        let agreementTruth = Dictionary(uniqueKeysWithValues: mediumTruth.agreements.map { ($0.id, $0) })
+        for agreement in agreements {
+            let truth = try #require(agreementTruth[agreement.id])
+            #expect(agreement.endpoints == truth.endpoints, "endpoints of \(agreement.id)")
+            #expect(agreement.hoursPerEndpoint == truth.hoursPerEndpoint && agreement.revenuePerEndpoint == truth.revenuePerEndpoint, "\(agreement.id)")
+        }
+        #expect(agreements.contains { $0.hoursPerEndpoint != nil })
+
+        let clients = try await engine.clientProfits(from: months[0], to: months[months.count - 1])
+        let clientTruth = Dictionary(uniqueKeysWithValues: mediumTruth.clients.map { ($0.id, $0) })
+        for client in clients { close(client.cumulativeProfitShare, clientTruth[client.id]?.cumulativeProfitShare, "cumulative share \(client.id)") }
+        #expect(clients.first { $0.rank == clients.count }?.cumulativeProfitShare == 1)
+
+        let position = try await engine.position(on: mediumSnapshot.asOfDate)
+        #expect(position.ticketBacklog == mediumTruth.position.ticketBacklog)
+    }
+}
