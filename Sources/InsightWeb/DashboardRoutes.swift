@@ -69,7 +69,7 @@ extension WebApp {
         return (last.advanced(by: -(months - 1)), last)
     }
 
-    private func monthPicker(_ path: String, month: YearMonth, months: Int? = nil) -> HTML {
+    func monthPicker(_ path: String, month: YearMonth, months: Int? = nil) -> HTML {
         let span: HTML? = months.map { months in
             let options: [HTML] = [1, 3, 6, 12, 24].map { "<option value=\"\($0)\"\($0 == months ? " selected" : "")>\($0)</option>" }
             return "<label>Months <select name=\"months\">\(options)</select></label>"

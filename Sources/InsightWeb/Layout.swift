@@ -11,7 +11,7 @@ enum Layout {
     static func page(title: String, user: UserAccount?, csrf: String = "", nav: Nav? = nil, flash: String? = nil, _ content: HTML) -> HTML {
         let links: [(String, String)] = [
             ("", "Home"), ("revenue", "Revenue"), ("agreements", "Agreements"), ("clients", "Clients"), ("service", "Service desk"),
-            ("receivables", "Receivables"),
+            ("projects", "Projects"), ("products", "Products"), ("pricing", "Price gap"), ("receivables", "Receivables"),
             ("health", "Data health"), ("sync", "Sync"), ("settings", "Settings"),
         ]
         let navigation: HTML? = nav.map { nav in

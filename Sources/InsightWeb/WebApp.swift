@@ -63,6 +63,7 @@ public struct WebApp: Sendable {
         addAccountRoutes(to: router)
         addOnboardingRoutes(to: router)
         addDashboardRoutes(to: router)
+        addProjectRoutes(to: router)
         addAPIRoutes(to: router)
         return router
     }

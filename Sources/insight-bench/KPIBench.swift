@@ -68,9 +68,11 @@ struct KPIBench: AsyncParsableCommand {
     }
 }
 
-/// Empties a PostgreSQL schema used for benchmarks.
+/// Empties the PostgreSQL schema a benchmark runs in: every table of the current schema, whichever migration made it.
 func dropAllTables(_ store: Store) async throws {
     try await store.provider.withSession { db in
-        try await db.raw("DROP TABLE IF EXISTS time_entries, member_rates, schema_migrations, tenants, companies, configurations, members, work_types, work_roles, agreements, agreement_additions, invoices, product_lines, expense_entries, tickets, projects, opportunities, sync_cursors, sync_runs, labor_rollups, rollup_state CASCADE").run()
+        let tables = try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").all()
+            .map { try $0.decode(column: "tablename", as: String.self) }
+        for table in tables { try await db.raw("DROP TABLE IF EXISTS \(ident: table) CASCADE").run() }
     }
 }

@@ -119,6 +119,26 @@ struct WebAppEndToEndTests {
                 #expect(try await browser.get("/c/\(id)/agreements/no-such-agreement").status == .notFound)
                 #expect(try await browser.get("/c/\(id)/clients?month=\(month)").status == .ok)
                 #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").status == .ok)
+                // Projects, products and price gap: the pages and CSVs carry the engine's numbers.
+                let projects = try await engine.projectProfits()
+                #expect(!projects.isEmpty)
+                let projectCSV = try await browser.get("/c/\(id)/projects.csv").body.split(separator: "\r\n")
+                #expect(projectCSV.count == projects.count + 1)
+                let projectsPage = try await browser.get("/c/\(id)/projects")
+                for (method, totals) in ProjectTotals.byMethod(projects, currency: .usd) where totals.projects > 0 {
+                    let tile = try #require(projectsPage.body.range(of: "data-kpi=\"projects.margin.\(method.rawValue)\"")
+                        .map { String(projectsPage.body[$0.upperBound...].prefix(300)) })
+                    #expect(tile.contains(formatMoney(totals.profit.amount)), "\(tile)")
+                }
+                let products = try await engine.productMargins(from: month.advanced(by: -11), to: month)
+                let productCSV = try await browser.get("/c/\(id)/products.csv?month=\(month)&months=12").body
+                #expect(productCSV.split(separator: "\r\n").count == products.count + 1)
+                #expect(products.allSatisfy { productCSV.contains(",\($0.revenue.amount),\($0.cost.amount),") })
+                let gaps = try await engine.clientPriceGaps(endingIn: month).filter { !$0.invoicedLabor.isZero || !$0.shadowBillable.isZero }
+                let gapCSV = try await browser.get("/c/\(id)/pricing.csv?month=\(month)").body
+                #expect(!gaps.isEmpty && gapCSV.split(separator: "\r\n").count == gaps.count + 1)
+                #expect(gaps.allSatisfy { gapCSV.contains(",\($0.invoicedLabor.amount),\($0.shadowBillable.amount),\($0.gap.amount),") })
+                #expect(try await browser.get("/c/\(id)/pricing?month=\(month)").body.contains("Price gap"))
                 #expect(try await browser.get("/c/\(id)/health").status == .ok)
                 let service = try await browser.get("/c/\(id)/service?month=\(month)&months=3&format=csv")
                 let opened = try #require(service.body.split(separator: "\r\n").first { $0.hasPrefix("tickets.opened,") })
@@ -163,7 +183,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
