@@ -16,11 +16,13 @@ public struct Tenant: Hashable, Sendable, Codable {
     /// 1 (January) … 12 (December).
     public var fiscalYearStartMonth: Int
     public var createdAt: Timestamp
+    /// The KPI variants the company reads by default.
+    public var kpiPreferences: KPIPreferences
 
     /// - Throws: ``TenantError`` when the name is empty, the time zone unknown or the month out of range.
     public init(
         id: ID, name: String, psa: PSAKind, baseCurrency: CurrencyCode, timeZoneIdentifier: String,
-        fiscalYearStartMonth: Int = 1, createdAt: Timestamp
+        fiscalYearStartMonth: Int = 1, createdAt: Timestamp, kpiPreferences: KPIPreferences = .standard
     ) throws(TenantError) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalidName }
@@ -33,6 +35,7 @@ public struct Tenant: Hashable, Sendable, Codable {
         self.timeZoneIdentifier = timeZoneIdentifier
         self.fiscalYearStartMonth = fiscalYearStartMonth
         self.createdAt = createdAt
+        self.kpiPreferences = kpiPreferences
     }
 
     /// The tenant's calendar (time zone and fiscal year).

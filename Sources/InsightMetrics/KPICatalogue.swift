@@ -90,6 +90,20 @@ public enum KPICatalogue {
             $0.fixedFeeShadowBillable.amount
         },
         KPIDefinition(id: "efficiency", name: "Fixed-fee efficiency", unit: .ratio, higherIsBetter: true) { $0.efficiency },
+        KPIDefinition(id: "fixed_fee.hours", name: "Fixed-fee hours", unit: .hours, higherIsBetter: nil) { $0.fixedFeeHours.value },
+        KPIDefinition(id: "effective_hourly_rate.worked", name: "Effective rate on hours worked", unit: .money, higherIsBetter: true) {
+            $0.effectiveHourlyRateOnHoursWorked?.amount
+        },
+        KPIDefinition(id: "effective_hourly_rate.fixed_fee", name: "Fixed-fee effective rate", unit: .money, higherIsBetter: true) {
+            $0.fixedFeeEffectiveRate?.amount
+        },
+        KPIDefinition(id: "addition_cost", name: "Addition cost", unit: .money, higherIsBetter: false) { $0.additionCost.amount },
+        KPIDefinition(id: "product_cost", name: "Product cost", unit: .money, higherIsBetter: false) { $0.productCost.amount },
+        KPIDefinition(id: "gross_margin", name: "Gross margin", unit: .ratio, higherIsBetter: true) { $0.grossMarginAfterClientLabor },
+        KPIDefinition(id: "gross_margin.contribution", name: "Contribution margin", unit: .ratio, higherIsBetter: true) { $0.contributionMargin },
+        KPIDefinition(id: "gross_margin.after_all_labor", name: "Margin after all labor", unit: .ratio, higherIsBetter: true) {
+            $0.grossMarginAfterAllLabor
+        },
         KPIDefinition(id: "unbilled_labor", name: "Unbilled labor", unit: .money, higherIsBetter: false) { $0.unbilledLabor.amount },
         KPIDefinition(id: "unbilled_labor.hours", name: "Unbilled labor hours", unit: .hours, higherIsBetter: false) {
             $0.unbilledLaborHours.value
@@ -98,6 +112,10 @@ public enum KPICatalogue {
         KPIDefinition(id: "available_hours", name: "Available hours", unit: .hours, higherIsBetter: nil) { $0.availableHours.value },
         KPIDefinition(id: "utilized_hours", name: "Utilized hours", unit: .hours, higherIsBetter: true) { $0.utilizedHours.value },
         KPIDefinition(id: "utilization", name: "Utilization", unit: .ratio, higherIsBetter: true) { $0.utilization },
+        KPIDefinition(id: "billable_hours", name: "Billable hours", unit: .hours, higherIsBetter: true) { $0.billableHours.value },
+        KPIDefinition(id: "utilization.billable", name: "Billable utilization", unit: .ratio, higherIsBetter: true) { $0.billableUtilization },
+        KPIDefinition(id: "normal_hours", name: "Normal hours (8 h a weekday)", unit: .hours, higherIsBetter: nil) { $0.normalHours.value },
+        KPIDefinition(id: "utilization.client", name: "Client utilization", unit: .ratio, higherIsBetter: true) { $0.clientUtilization },
         KPIDefinition(id: "time_entry.lag", name: "Mean time-entry lag", unit: .hours, higherIsBetter: false) { $0.meanTimeEntryLagHours },
         KPIDefinition(id: "time_entry.late", name: "Late time entries", unit: .count, higherIsBetter: false) { Decimal($0.lateTimeEntries) },
         KPIDefinition(id: "tickets.opened", name: "Tickets opened", unit: .count, higherIsBetter: nil) { Decimal($0.ticketsOpened) },
@@ -131,6 +149,34 @@ public enum KPICatalogue {
         KPIDefinition(id: "win_rate", name: "Win rate", unit: .ratio, higherIsBetter: true) { $0.winRate },
         KPIDefinition(id: "won.average_deal", name: "Average won deal", unit: .money, higherIsBetter: true) { $0.averageWonDeal?.amount },
     ]
+
+    /// The scorecard id of each variant a company can read by default (``KPIPreferences``).
+    public static func id(of variant: KPIPreferences.EffectiveRate) -> String {
+        switch variant {
+        case .clientHours: "effective_hourly_rate"
+        case .hoursWorked: "effective_hourly_rate.worked"
+        case .fixedFee: "effective_hourly_rate.fixed_fee"
+        }
+    }
+
+    public static func id(of variant: KPIPreferences.Utilization) -> String {
+        switch variant {
+        case .utilized: "utilization"
+        case .billable: "utilization.billable"
+        case .client: "utilization.client"
+        }
+    }
+
+    public static func id(of variant: KPIPreferences.GrossMargin) -> String {
+        switch variant {
+        case .afterClientLabor: "gross_margin"
+        case .contribution: "gross_margin.contribution"
+        case .afterAllLabor: "gross_margin.after_all_labor"
+        }
+    }
+
+    /// The scorecard KPI with `id`.
+    public static func definition(_ id: String) -> KPIDefinition? { scorecard.first { $0.id == id } }
 
     /// The KPIs that exist only at one instant (``BusinessPosition``), in the order they are shown.
     public static let position: [PositionKPIDefinition] = [

@@ -17,6 +17,7 @@ extension KPIEngine {
                    CASE WHEN a.billing_model = 'fixedFee' THEN 1 ELSE 0 END AS fixed_fee,
                    COUNT(*) AS entries,
                    CAST(COALESCE(SUM(t.actual_hours_micros), 0) AS BIGINT) AS hours,
+                   CAST(COALESCE(SUM(CASE WHEN t.billable_option = 'billable' THEN t.actual_hours_micros ELSE 0 END), 0) AS BIGINT) AS billable,
                    CAST(COALESCE(SUM(t.entered_at_ms - COALESCE(t.end_at_ms, t.start_at_ms)), 0) AS BIGINT) AS lag_ms,
                    CAST(COALESCE(SUM(CASE WHEN t.entered_at_ms - COALESCE(t.end_at_ms, t.start_at_ms) >= \(bind: Self.lateEntryMilliseconds)
                         THEN 1 ELSE 0 END), 0) AS BIGINT) AS late
@@ -33,48 +34,77 @@ extension KPIEngine {
             time.count += Int(try row.decode(column: "entries", as: Int64.self))
             time.lagMilliseconds += try row.decode(column: "lag_ms", as: Int64.self)
             time.late += Int(try row.decode(column: "late", as: Int64.self))
-            if try row.decode(column: "fixed_fee", as: Int64.self) == 1, let rate = try row.decode(column: "rate", as: Int64?.self) {
-                time.fixedFeeShadowBillable += FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
-                    * FixedPoint.decimal(micros: rate)
+            time.billableHours += FixedPoint.decimal(micros: try row.decode(column: "billable", as: Int64.self))
+            if try row.decode(column: "fixed_fee", as: Int64.self) == 1 {
+                let hours = FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
+                time.fixedFeeHours += hours
+                if let rate = try row.decode(column: "rate", as: Int64?.self) { time.fixedFeeShadowBillable += hours * FixedPoint.decimal(micros: rate) }
             }
             result[month] = time
         }
         return result
     }
 
-    /// Per month, Σ product value (``componentRules``) of the additions in force on the 1st of fixed-fee agreements in
-    /// force that day: what the month's fixed-fee revenue owes to products.
-    func fixedFeeProductValueByMonth(_ months: [YearMonth]) async throws -> [YearMonth: Decimal] {
+    /// Per month, over the additions in force on the 1st of fixed-fee and licence agreements in force that day: Σ
+    /// quantity × unit cost, and Σ product value (``componentRules``, fixed-fee agreements only: what the month's
+    /// fixed-fee revenue owes to products).
+    func additionsByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal)] {
         let tenant = tenant.id.rawValue
         let rows = try await query("""
-            SELECT a.start_date, a.end_date, a.cancelled_date, d.unit_price_micros AS price, d.quantity_micros AS quantity,
+            SELECT a.billing_model, a.start_date, a.end_date, a.cancelled_date, d.unit_price_micros AS price, d.quantity_micros AS quantity,
                    d.unit_cost_micros AS cost, d.effective_date, d.cancelled_date AS line_cancelled
             FROM agreement_additions d
             JOIN agreements a ON a.tenant_id = d.tenant_id AND a.source = d.source AND a.source_id = d.agreement_id AND a.deleted_at_ms IS NULL
-            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND a.billing_model = 'fixedFee'
+            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND a.billing_model IN ('fixedFee', 'licenseResale')
             """)
-        var result: [YearMonth: Decimal] = [:]
+        var result: [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal)] = [:]
         for row in rows {
             let window = try AgreementWindow(row)
             guard let effective = CalendarDate(yyyymmdd: Int(try row.decode(column: "effective_date", as: Int64.self))) else { continue }
             let lineCancelled = try row.decode(column: "line_cancelled", as: Int64?.self).flatMap { CalendarDate(yyyymmdd: Int($0)) }
-            let value = componentRules.productValue(
-                quantity: FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self)),
-                unitPrice: FixedPoint.decimal(micros: try row.decode(column: "price", as: Int64.self)),
-                unitCost: try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:)))
+            let quantity = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
+            let unitCost = try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:))
+            let fixedFee = try row.decode(column: "billing_model", as: String.self) == Agreement.BillingModel.fixedFee.rawValue
+            let value = fixedFee
+                ? componentRules.productValue(
+                    quantity: quantity, unitPrice: FixedPoint.decimal(micros: try row.decode(column: "price", as: Int64.self)), unitCost: unitCost)
+                : 0
             for month in months {
                 let day = month.firstDay
-                if window.inForce(on: day), effective <= day, lineCancelled.map({ day < $0 }) ?? true { result[month, default: 0] += value }
+                guard window.inForce(on: day), effective <= day, lineCancelled.map({ day < $0 }) ?? true else { continue }
+                result[month, default: (0, 0)].cost += quantity * (unitCost ?? 0)
+                result[month, default: (0, 0)].fixedFeeProductValue += value
             }
+        }
+        return result
+    }
+
+    /// Per month, Σ quantity × unit cost of product lines on invoices dated in the month (summed per distinct pair in SQL).
+    func productCostByMonth(_ months: [YearMonth]) async throws -> [YearMonth: Decimal] {
+        let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
+        var result: [YearMonth: Decimal] = [:]
+        for row in try await query("""
+            SELECT i.invoice_date / 100 AS month, p.quantity_micros AS quantity, p.unit_cost_micros AS cost, COUNT(*) AS lines
+            FROM product_lines p
+            JOIN invoices i ON i.tenant_id = p.tenant_id AND i.source = p.source AND i.source_id = p.invoice_id AND i.deleted_at_ms IS NULL
+            WHERE p.tenant_id = \(bind: tenant) AND p.deleted_at_ms IS NULL AND p.unit_cost_micros IS NOT NULL
+              AND i.invoice_date BETWEEN \(bind: first) AND \(bind: last)
+            GROUP BY 1, 2, 3
+            """) {
+            result[try yearMonth(row, "month"), default: 0] += FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
+                * FixedPoint.decimal(micros: try row.decode(column: "cost", as: Int64.self)) * Decimal(try row.decode(column: "lines", as: Int64.self))
         }
         return result
     }
 }
 
-/// A month of time entries: how many, their total lag, how many were late, and the fixed-fee shadow billable.
+/// A month of time entries: how many, their total lag, how many were late, billable hours, and the hours and shadow
+/// billable of fixed-fee agreements.
 struct TimeMonth {
     var count = 0
     var lagMilliseconds: Int64 = 0
     var late = 0
     var fixedFeeShadowBillable = Decimal(0)
+    var fixedFeeHours = Decimal(0)
+    var billableHours = Decimal(0)
 }

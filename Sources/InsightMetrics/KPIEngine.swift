@@ -46,7 +46,8 @@ public struct KPIEngine: Sendable {
         let flow = try await ticketFlowByMonth(months, tickets: tickets)
         let unbilled = try await unbilledLaborByMonth(months)
         let time = try await timeByMonth(months)
-        let fixedFeeProducts = try await fixedFeeProductValueByMonth(months)
+        let additions = try await additionsByMonth(months)
+        let productCost = try await productCostByMonth(months)
         return months.map { month in
             let revenueKinds = revenue[month]?.byKind ?? [:]
             let total = Money.sum(revenueKinds.values, currency: currency)
@@ -86,10 +87,11 @@ public struct KPIEngine: Sendable {
                 medianFirstResponseMinutes: ticketFlow.medianFirstResponseMinutes, medianResolutionMinutes: ticketFlow.medianResolutionMinutes,
                 unbilledLaborHours: Hours(unbilled[month]?.hours ?? 0), unbilledLabor: Money(unbilled[month]?.value ?? 0, currency),
                 activeMembers: capacity[month]?.members ?? 0,
-                fixedFeeLaborRevenue: (revenueKinds[.managedServices] ?? zero) - Money(fixedFeeProducts[month] ?? 0, currency),
+                fixedFeeLaborRevenue: (revenueKinds[.managedServices] ?? zero) - Money(additions[month]?.fixedFeeProductValue ?? 0, currency),
                 fixedFeeShadowBillable: Money(entries.fixedFeeShadowBillable, currency),
                 meanTimeEntryLagHours: entries.count > 0 ? Decimal(entries.lagMilliseconds) / 3_600_000 / Decimal(entries.count) : nil,
-                lateTimeEntries: entries.late)
+                lateTimeEntries: entries.late, billableHours: Hours(entries.billableHours), fixedFeeHours: Hours(entries.fixedFeeHours),
+                additionCost: Money(additions[month]?.cost ?? 0, currency), productCost: Money(productCost[month] ?? 0, currency))
         }
     }
 

@@ -100,6 +100,58 @@ public struct MonthScorecard: Sendable, Codable, Equatable {
     public var meanTimeEntryLagHours: Decimal?
     /// `time_entry.late`: time entries worked in the month and entered 72 hours or more after the work ended.
     public var lateTimeEntries: Int
+    /// `billable_hours`: Σ actual hours of time entries marked billable.
+    public var billableHours: Hours
+    /// `fixed_fee.hours`: Σ actual hours of time entries naming a fixed-fee agreement.
+    public var fixedFeeHours: Hours
+    /// `addition_cost`: Σ quantity × unit cost of the additions in force on the 1st of fixed-fee and licence agreements in
+    /// force that day (what `agreement.addition_cost` counts for one month).
+    public var additionCost: Money
+    /// `product_cost`: Σ quantity × unit cost of product lines on invoices dated in the month.
+    public var productCost: Money
+
+    // MARK: Variants (docs/kpis.md, "Variants")
+
+    /// Hours on client work: tickets, projects and agreements (every class but internal and time off).
+    public var clientHours: Hours {
+        laborHours.filter { $0.key != LaborClass.internal.rawValue && $0.key != LaborClass.timeOff.rawValue }.values.sum()
+    }
+    /// Revenue less products and licence resale: what the hourly rates earn.
+    var servicesRevenue: Money {
+        revenue - (revenueByKind[RevenueKind.products.rawValue] ?? .zero(currency)) - (revenueByKind[RevenueKind.licenseResale.rawValue] ?? .zero(currency))
+    }
+    /// `effective_hourly_rate.worked`: services revenue ÷ every hour worked (client and internal, not time off).
+    public var effectiveHourlyRateOnHoursWorked: Money? {
+        let worked = clientHours + (laborHours[LaborClass.internal.rawValue] ?? .zero)
+        return worked == .zero ? nil : Money(servicesRevenue.amount / worked.value, currency)
+    }
+    /// `effective_hourly_rate.fixed_fee`: fixed-fee labor revenue ÷ hours on fixed-fee agreements (MSPCFO's FFA effective rate).
+    public var fixedFeeEffectiveRate: Money? {
+        fixedFeeHours == .zero ? nil : Money(fixedFeeLaborRevenue.amount / fixedFeeHours.value, currency)
+    }
+    /// `normal_hours`: 8 hours × weekdays × members logging time (MSPCFO's denominator).
+    public var normalHours: Hours { Hours(Decimal(8 * month.days.filter { !$0.isWeekend }.count * activeMembers)) }
+    /// `utilization.billable`: billable hours ÷ available hours (MSPbots' billable utilization).
+    public var billableUtilization: Decimal? { availableHours.value > 0 ? billableHours.value / availableHours.value : nil }
+    /// `utilization.client`: client hours ÷ normal hours (MSPCFO's employee utilization).
+    public var clientUtilization: Decimal? { normalHours.value > 0 ? clientHours.value / normalHours.value : nil }
+    /// Labor cost of client work (every class but internal and time off).
+    public var clientLaborCost: Money {
+        Money.sum(laborCost.filter { $0.key != LaborClass.internal.rawValue && $0.key != LaborClass.timeOff.rawValue }.values, currency: currency)
+    }
+    /// `gross_margin.contribution`: (revenue − addition cost − product cost) ÷ revenue: after third-party costs only.
+    public var contributionMargin: Decimal? {
+        revenue.isZero ? nil : (revenue - additionCost - productCost).amount / revenue.amount
+    }
+    /// `gross_margin.after_client_labor`: (revenue − addition cost − product cost − client labor cost) ÷ revenue.
+    public var grossMarginAfterClientLabor: Decimal? {
+        revenue.isZero ? nil : (revenue - additionCost - productCost - clientLaborCost).amount / revenue.amount
+    }
+    /// `gross_margin.after_all_labor`: (revenue − addition cost − product cost − all labor cost, internal and time off
+    /// included) ÷ revenue ("net of W2").
+    public var grossMarginAfterAllLabor: Decimal? {
+        revenue.isZero ? nil : (revenue - additionCost - productCost - Money.sum(laborCost.values, currency: currency)).amount / revenue.amount
+    }
 }
 
 /// How MRR moved from the month before to this month, client by client. A client with no (or zero) MRR the month

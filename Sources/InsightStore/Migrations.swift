@@ -19,6 +19,7 @@ extension Migration {
         Migration(id: "0005_invitations", apply: createInvitations),
         Migration(id: "0006_cursor_high_id", apply: addCursorHighID),
         Migration(id: "0007_kpi_tickets_by_closed", apply: createTicketsByClosed),
+        Migration(id: "0009_tenant_kpi_preferences", apply: addTenantKPIPreferences),
     ]
 }
 
@@ -386,4 +387,10 @@ private func createRecordTable(
 /// of every ticket, whatever the month. `deleted_at_ms` makes it covering.
 @Sendable private func createTicketsByClosed(_ db: any SQLDatabase) async throws {
     try await db.create(index: "tickets_by_closed").on("tickets").column("tenant_id").column("closed_at_ms").column("deleted_at_ms").run()
+}
+
+/// The KPI variants a company reads by default (JSON of `KPIPreferences`; NULL: the standard ones). Numbered 0009:
+/// 0008 was taken by a parallel branch.
+@Sendable private func addTenantKPIPreferences(_ db: any SQLDatabase) async throws {
+    try await db.alter(table: "tenants").column("kpi_preferences", type: .text).run()
 }

@@ -99,14 +99,14 @@ extension WebApp {
 
         func definition(_ id: String) -> KPIDefinition? { KPICatalogue.scorecard.first { $0.id == id } }
         var tiles: [HTML] = []
-        for id in ["revenue", "mrr", "effective_hourly_rate", "utilization", "tickets_per_endpoint", "sla_compliance", "recurring_share"] {
+        let preferences = tenant.kpiPreferences
+        for id in ["revenue", "mrr", KPICatalogue.id(of: preferences.grossMargin), KPICatalogue.id(of: preferences.effectiveRate),
+                   KPICatalogue.id(of: preferences.utilization), "tickets_per_endpoint", "sla_compliance", "recurring_share"] {
             guard let kpi = definition(id) else { continue }
             let series = trend.map { kpi.value(in: $0) ?? 0 }
             tiles.append(tile(kpi.name, value: kpi.value(in: current), previous: kpi.value(in: previous), unit: kpi.unit,
                               currency: tenant.baseCurrency, higherIsBetter: kpi.higherIsBetter, spark: series, id: id))
         }
-        tiles.insert(tile("Gross margin", value: data.grossMargin, previous: data.previousGrossMargin, unit: .ratio, currency: tenant.baseCurrency,
-                          higherIsBetter: true, spark: [], id: "gross_margin"), at: 2)
         tiles.append(tile("AR over 60 days", value: ageing.over60.amount, previous: nil, unit: .money, currency: tenant.baseCurrency,
                           higherIsBetter: false, spark: [], id: "ar.over_60"))
         let revenueChart = Chart.bars(trend.map { (shortMonth($0.month), $0.revenue.amount) }, title: "Revenue by month, \(tenant.baseCurrency)") {
@@ -144,8 +144,6 @@ extension WebApp {
         let engine = KPIEngine(store: store, tenant: tenant)
         return HomeData(
             trend: try await engine.trend(from: month.advanced(by: -11), to: month),
-            grossMargin: grossMargin(try await engine.clientProfits(from: month, to: month)),
-            previousGrossMargin: grossMargin(try await engine.clientProfits(from: month.advanced(by: -1), to: month.advanced(by: -1))),
             ageing: try await engine.receivablesAgeing(on: month.lastDay),
             findings: try await engine.dataHealth().filter { $0.count > 0 })
     }
@@ -161,18 +159,10 @@ extension WebApp {
     /// What the home page shows for one month, computed once per data version.
     struct HomeData: Sendable {
         var trend: [MonthScorecard]
-        var grossMargin: Decimal?
-        var previousGrossMargin: Decimal?
         var ageing: ReceivablesAgeing
         var findings: [HealthFinding]
     }
 
-    /// Σ gross profit ÷ Σ revenue over clients (`gross_margin` in docs/kpis.md); `nil` without revenue.
-    static func grossMargin(_ clients: [ClientProfit]) -> Decimal? {
-        let revenue = clients.reduce(Decimal(0)) { $0 + $1.revenue.amount }
-        guard revenue != 0 else { return nil }
-        return clients.reduce(Decimal(0)) { $0 + $1.grossProfit.amount } / revenue
-    }
 
     private func tile(
         _ name: String, value current: Decimal?, previous: Decimal?, unit: KPIDefinition.Unit, currency: CurrencyCode,
@@ -453,7 +443,8 @@ extension WebApp {
             <section class="card"><h2>Company</h2><table><tbody>
             <tr><th>Name</th><td>\(tenant.name)</td></tr><tr><th>PSA</th><td>\(tenant.psa.displayName)</td></tr>
             <tr><th>Currency</th><td>\(tenant.baseCurrency.rawValue)</td></tr><tr><th>Time zone</th><td>\(tenant.timeZoneIdentifier)</td></tr>
-            <tr><th>Fiscal year starts</th><td>month \(tenant.fiscalYearStartMonth)</td></tr><tr><th>Your role</th><td>\(role.rawValue)</td></tr></tbody></table></section>
+            <tr><th>Fiscal year starts</th><td>month \(tenant.fiscalYearStartMonth)</td></tr><tr><th>Your role</th><td>\(role.rawValue)</td></tr></tbody></table>
+            <p><a href="/c/\(id)/settings/kpis">Which effective rate, utilization and gross margin the home page shows</a></p></section>
             <section class="card"><h2>PSA credentials</h2><p>\(credentials.map { "Set on \(Format.date($0.setAt)) by \($0.setBy)." } ?? "Not set.")
             <a href="/c/\(id)/settings/credentials">Replace, test or remove</a> · <a href="/c/\(id)/guide">Set-up guide</a></p></section>
             \(role.allows(.admin) ? HTML("<section class=\"card\"><h2>API tokens</h2><p>Read this company's scorecards as JSON (see <a href=\"/openapi.json\">/openapi.json</a>).</p><form method=\"post\" action=\"/c/\(id)/settings/tokens\">\(Layout.csrf(context.csrfToken))<label>Name <input type=\"text\" name=\"name\" required maxlength=\"80\"></label> <button>Create token</button></form></section>") : nil)

@@ -64,6 +64,7 @@ public struct WebApp: Sendable {
         addOnboardingRoutes(to: router)
         addDashboardRoutes(to: router)
         addProjectRoutes(to: router)
+        addPreferencesRoutes(to: router)
         addAPIRoutes(to: router)
         return router
     }

@@ -21,6 +21,14 @@ public struct MonthOperationsTruth: Sendable, Codable, Equatable {
     public var meanTimeEntryLagHours: Decimal?
     /// Entries entered 72 hours or more after the work ended.
     public var lateTimeEntries: Int
+    /// Σ actual hours of entries marked billable.
+    public var billableHours: Hours
+    /// Σ actual hours of entries naming a fixed-fee agreement.
+    public var fixedFeeHours: Hours
+    /// Σ quantity × unit cost of additions in force on the 1st of fixed-fee and licence agreements in force.
+    public var additionCost: Money
+    /// Σ quantity × unit cost of product lines on the month's invoices.
+    public var productCost: Money
 }
 
 /// A project's profitability to date.
@@ -67,6 +75,8 @@ extension GroundTruth {
         }
         var members: [YearMonth: Set<ID<Member>>] = [:]
         var shadow: [YearMonth: Decimal] = [:]
+        var billable: [YearMonth: Hours] = [:]
+        var fixedFeeHours: [YearMonth: Hours] = [:]
         var lag: [YearMonth: (count: Int, milliseconds: Int64, late: Int)] = [:]
         for entry in snapshot.timeEntries {
             let month = entry.workDate.yearMonth
@@ -77,19 +87,30 @@ extension GroundTruth {
             current.milliseconds += delay
             if delay >= 72 * 3_600_000 { current.late += 1 }
             lag[month] = current
-            if let agreement = entry.agreementID.flatMap({ agreements[$0] }), agreement.billingModel == .fixedFee, let rate = entry.hourlyRate {
-                shadow[month, default: 0] += entry.actualHours.value * rate.amount
+            if entry.billableOption == .billable { billable[month, default: .zero] += entry.actualHours }
+            if let agreement = entry.agreementID.flatMap({ agreements[$0] }), agreement.billingModel == .fixedFee {
+                fixedFeeHours[month, default: .zero] += entry.actualHours
+                if let rate = entry.hourlyRate { shadow[month, default: 0] += entry.actualHours.value * rate.amount }
             }
         }
         let additionsByAgreement = Dictionary(grouping: snapshot.additions, by: \.agreementID)
         var productValue: [YearMonth: Decimal] = [:]
-        for agreement in snapshot.agreements where agreement.billingModel == .fixedFee {
+        var additionCost: [YearMonth: Decimal] = [:]
+        for agreement in snapshot.agreements where agreement.billingModel == .fixedFee || agreement.billingModel == .licenseResale {
             for month in snapshot.reportedMonths where inForce(agreement, on: month.firstDay) {
                 for line in additionsByAgreement[agreement.id] ?? [] where line.isActive(on: month.firstDay) {
+                    additionCost[month, default: 0] += line.quantity * (line.unitCost?.amount ?? 0)
+                    guard agreement.billingModel == .fixedFee else { continue }
                     productValue[month, default: 0] += ComponentRules.standard.productValue(
                         quantity: line.quantity, unitPrice: line.unitPrice.amount, unitCost: line.unitCost?.amount)
                 }
             }
+        }
+        let invoiceMonths = Dictionary(uniqueKeysWithValues: snapshot.invoices.map { ($0.id, $0.date.yearMonth) })
+        var productCost: [YearMonth: Decimal] = [:]
+        for line in snapshot.productLines {
+            guard let month = line.invoiceID.flatMap({ invoiceMonths[$0] }), let cost = line.unitCost else { continue }
+            productCost[month, default: 0] += line.quantity * cost.amount
         }
         return truths.map { truth in
             let month = truth.month
@@ -107,7 +128,8 @@ extension GroundTruth {
                 fixedFeeLaborRevenue: laborRevenue, fixedFeeShadowBillable: shadowBillable,
                 efficiency: shadowBillable.isZero ? nil : laborRevenue.amount / shadowBillable.amount,
                 meanTimeEntryLagHours: entries.count > 0 ? Decimal(entries.milliseconds) / 3_600_000 / Decimal(entries.count) : nil,
-                lateTimeEntries: entries.late)
+                lateTimeEntries: entries.late, billableHours: billable[month] ?? .zero, fixedFeeHours: fixedFeeHours[month] ?? .zero,
+                additionCost: Money(additionCost[month] ?? 0, currency), productCost: Money(productCost[month] ?? 0, currency))
         }
     }
 

@@ -24,6 +24,22 @@ extension KPIEngineTests {
             close(card.efficiency, truth.efficiency, "efficiency \(month)")
             close(card.meanTimeEntryLagHours, truth.meanTimeEntryLagHours, "time-entry lag \(month)")
             #expect(card.lateTimeEntries == truth.lateTimeEntries, "late entries \(month)")
+            #expect(card.billableHours == truth.billableHours && card.fixedFeeHours == truth.fixedFeeHours, "billable and fixed-fee hours \(month)")
+            #expect(card.additionCost == truth.additionCost && card.productCost == truth.productCost, "third-party cost \(month)")
+            // The variants, from the truth's parts by their documented formulas.
+            let monthTruth = try #require(mediumTruth.months.first { $0.month == truth.month })
+            let revenue = monthTruth.revenue.amount
+            let allLabor = monthTruth.laborCost.values.reduce(Decimal(0)) { $0 + $1.amount }
+            let clientLabor = allLabor - monthTruth.laborCost[LaborClass.internal.rawValue]!.amount - monthTruth.laborCost[LaborClass.timeOff.rawValue]!.amount
+            let thirdParty = truth.additionCost.amount + truth.productCost.amount
+            close(card.contributionMargin, (revenue - thirdParty) / revenue, "contribution margin \(month)")
+            close(card.grossMarginAfterClientLabor, (revenue - thirdParty - clientLabor) / revenue, "gross margin \(month)")
+            close(card.grossMarginAfterAllLabor, (revenue - thirdParty - allLabor) / revenue, "margin after all labor \(month)")
+            close(card.billableUtilization, truth.billableHours.value / monthTruth.availableHours.value, "billable utilization \(month)")
+            let weekdays = Decimal(truth.month.days.filter { !$0.isWeekend }.count)
+            let clientHours = monthTruth.laborHours.filter { $0.key != "internal" && $0.key != "timeOff" }.values.reduce(Decimal(0)) { $0 + $1.value }
+            close(card.clientUtilization, clientHours / (8 * weekdays * Decimal(truth.activeMembers)), "client utilization \(month)")
+            close(card.fixedFeeEffectiveRate?.amount, truth.fixedFeeLaborRevenue.amount / truth.fixedFeeHours.value, "fixed-fee rate \(month)")
         }
         // The numbers are exercised: efficiency moves month to month and some entries are late.
         #expect(Set(mediumTruth.operations.compactMap(\.efficiency)).count > 12)

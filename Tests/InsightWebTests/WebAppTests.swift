@@ -139,6 +139,18 @@ struct WebAppEndToEndTests {
                 #expect(!gaps.isEmpty && gapCSV.split(separator: "\r\n").count == gaps.count + 1)
                 #expect(gaps.allSatisfy { gapCSV.contains(",\($0.invoicedLabor.amount),\($0.shadowBillable.amount),\($0.gap.amount),") })
                 #expect(try await browser.get("/c/\(id)/pricing?month=\(month)").body.contains("Price gap"))
+                // The company chooses which variants its home page shows: the tiles follow, with the engine's values.
+                #expect(try await browser.get("/c/\(id)/?month=\(month)").body.contains("data-kpi=\"utilization\""))
+                let chosenVariants = try await browser.post("/c/\(id)/settings/kpis", [("effective_rate", "fixedFee"), ("utilization", "billable"), ("gross_margin", "contribution")])
+                #expect(chosenVariants.status == .seeOther)
+                #expect(try await store.tenant(Tenant.ID(id))?.kpiPreferences == KPIPreferences(effectiveRate: .fixedFee, utilization: .billable, grossMargin: .contribution))
+                let chosen = try await browser.get("/c/\(id)/?month=\(month)").body
+                #expect(!chosen.contains("data-kpi=\"utilization\"") && !chosen.contains("data-kpi=\"gross_margin\""))
+                let rateTile = try #require(chosen.range(of: "data-kpi=\"effective_hourly_rate.fixed_fee\"").map { String(chosen[$0.upperBound...].prefix(400)) })
+                let fixedFeeRate = try #require(after.fixedFeeEffectiveRate)
+                #expect(rateTile.contains(formatMoney(fixedFeeRate.amount)), "\(rateTile)")
+                #expect(chosen.contains("data-kpi=\"utilization.billable\"") && chosen.contains("data-kpi=\"gross_margin.contribution\""))
+                #expect(try await browser.post("/c/\(id)/settings/kpis", [("effective_rate", "nonsense"), ("utilization", "billable"), ("gross_margin", "contribution")]).status == .badRequest)
                 #expect(try await browser.get("/c/\(id)/health").status == .ok)
                 let service = try await browser.get("/c/\(id)/service?month=\(month)&months=3&format=csv")
                 let opened = try #require(service.body.split(separator: "\r\n").first { $0.hasPrefix("tickets.opened,") })
@@ -183,12 +195,12 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/health", "/settings", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
             }
-            for path in ["/sync", "/eula", "/settings/credentials", "/settings/credentials/remove", "/settings/credentials/test", "/settings/tokens"] {
+            for path in ["/sync", "/eula", "/settings/credentials", "/settings/credentials/remove", "/settings/credentials/test", "/settings/tokens", "/settings/kpis"] {
                 #expect(try await alice.post("/c/\(b)\(path)", [("accept", "yes"), ("name", "x")]).status == .notFound, "POST /c/B\(path)")
             }
             for path in ["/scorecard", "/kpis/revenue"] {
@@ -536,7 +548,10 @@ struct WebAutotaskTests {
 }
 
 /// What the page shows for `amount` (whole units above 1,000).
-func formatMoney(_ amount: Decimal) -> String {
+func formatMoney(_ exact: Decimal) -> String {
+    // NumberFormatter does not round every Decimal to its fraction digits: round first, half up as the app does.
+    var amount = Decimal(), source = exact
+    NSDecimalRound(&amount, &source, abs(exact) >= 1000 ? 0 : 2, .plain)
     let formatter = NumberFormatter()
     formatter.numberStyle = .decimal
     formatter.locale = Locale(identifier: "en_US")
