@@ -3,7 +3,7 @@ import InsightCore
 import InsightStore
 import SQLKit
 
-/// The MRR bridge, revenue concentration, ticket flow (closed, same day, medians) and unbilled labor by month.
+/// The MRR bridge, revenue concentration and ticket flow (closed, same day, medians) by month.
 /// Each is one query for the whole span that returns a row or two per month: the per-client and per-ticket work
 /// (grouping, ranking, medians) runs in SQL.
 extension KPIEngine {
@@ -176,39 +176,6 @@ extension KPIEngine {
             } else {
                 result[month, default: TicketFlow()].medianResolutionMinutes = minutes
             }
-        }
-        return result
-    }
-
-    // MARK: Unbilled labor
-
-    /// Per month: billable time on no invoice and not covered by a fixed-fee, licence or block agreement or a
-    /// fixed-fee project; billed hours summed in SQL per hourly rate, valued here.
-    func unbilledLaborByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (hours: Decimal, value: Decimal)] {
-        let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
-        // The covered agreements and fixed-fee projects are few: `NOT IN` sets, built once, are 2× cheaper on SQLite
-        // than joining every time entry to its agreement and project.
-        let rows = try await query("""
-            SELECT t.work_date / 100 AS month, t.hourly_rate_micros AS rate,
-                   CAST(COALESCE(SUM(t.billed_hours_micros), 0) AS BIGINT) AS hours
-            FROM time_entries t
-            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.work_date BETWEEN \(bind: first) AND \(bind: last)
-              AND t.billable_option = 'billable' AND t.invoice_id IS NULL
-              AND (t.agreement_id IS NULL OR (t.source, t.agreement_id) NOT IN (
-                  SELECT source, source_id FROM agreements
-                  WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model IN ('fixedFee', 'licenseResale', 'blockHours')))
-              AND (t.project_id IS NULL OR (t.source, t.project_id) NOT IN (
-                  SELECT source, source_id FROM projects
-                  WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_method = 'fixedFee'))
-            GROUP BY 1, 2
-            """)
-        var result: [YearMonth: (hours: Decimal, value: Decimal)] = [:]
-        for row in rows {
-            let month = try yearMonth(row, "month")
-            let hours = FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
-            let rate = try row.decode(column: "rate", as: Int64?.self).map(FixedPoint.decimal(micros:)) ?? 0
-            result[month, default: (0, 0)].hours += hours
-            result[month, default: (0, 0)].value += hours * rate
         }
         return result
     }

@@ -3,18 +3,31 @@ import InsightCore
 import InsightStore
 import SQLKit
 
-/// Fixed-fee efficiency and time-entry lag by month. One scan of the span's time entries, grouped by month, hourly
-/// rate and whether the entry names a fixed-fee agreement, returns a few rows per rate; the fixed-fee product value
-/// comes from the (small) additions table.
+/// Unbilled labor, fixed-fee efficiency, billable hours and time-entry lag by month. One scan of the span's time
+/// entries, grouped by month, hourly rate and whether the entry names a fixed-fee agreement, returns a few rows per
+/// rate; the fixed-fee product value comes from the (small) additions table.
 extension KPIEngine {
     /// A time entry counts as late from this long after the work ended (as the `lateTimeEntries` health check).
     static let lateEntryMilliseconds: Int64 = 72 * 3_600_000
 
     func timeByMonth(_ months: [YearMonth]) async throws -> [YearMonth: TimeMonth] {
         let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
+        // The agreements and fixed-fee projects are few: `IN` sets, built once, are cheaper on SQLite than joining every
+        // time entry to its agreement and project. An entry is unbilled when billable, on no invoice and not covered by
+        // a fixed-fee, licence or block agreement or a fixed-fee project.
         let rows = try await query("""
             SELECT t.work_date / 100 AS month, t.hourly_rate_micros AS rate,
-                   CASE WHEN a.billing_model = 'fixedFee' THEN 1 ELSE 0 END AS fixed_fee,
+                   CASE WHEN t.agreement_id IS NOT NULL AND (t.source, t.agreement_id) IN (
+                       SELECT source, source_id FROM agreements
+                       WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model = 'fixedFee') THEN 1 ELSE 0 END AS fixed_fee,
+                   CAST(COALESCE(SUM(CASE WHEN t.billable_option = 'billable' AND t.invoice_id IS NULL
+                       AND (t.agreement_id IS NULL OR (t.source, t.agreement_id) NOT IN (
+                           SELECT source, source_id FROM agreements
+                           WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model IN ('fixedFee', 'licenseResale', 'blockHours')))
+                       AND (t.project_id IS NULL OR (t.source, t.project_id) NOT IN (
+                           SELECT source, source_id FROM projects
+                           WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_method = 'fixedFee'))
+                       THEN t.billed_hours_micros ELSE 0 END), 0) AS BIGINT) AS unbilled,
                    COUNT(*) AS entries,
                    CAST(COALESCE(SUM(t.actual_hours_micros), 0) AS BIGINT) AS hours,
                    CAST(COALESCE(SUM(CASE WHEN t.billable_option = 'billable' THEN t.actual_hours_micros ELSE 0 END), 0) AS BIGINT) AS billable,
@@ -22,8 +35,6 @@ extension KPIEngine {
                    CAST(COALESCE(SUM(CASE WHEN t.entered_at_ms - COALESCE(t.end_at_ms, t.start_at_ms) >= \(bind: Self.lateEntryMilliseconds)
                         THEN 1 ELSE 0 END), 0) AS BIGINT) AS late
             FROM time_entries t
-            LEFT JOIN agreements a ON a.tenant_id = t.tenant_id AND a.source = t.source AND a.source_id = t.agreement_id
-                AND a.deleted_at_ms IS NULL
             WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.work_date BETWEEN \(bind: first) AND \(bind: last)
             GROUP BY 1, 2, 3
             """)
@@ -35,6 +46,9 @@ extension KPIEngine {
             time.lagMilliseconds += try row.decode(column: "lag_ms", as: Int64.self)
             time.late += Int(try row.decode(column: "late", as: Int64.self))
             time.billableHours += FixedPoint.decimal(micros: try row.decode(column: "billable", as: Int64.self))
+            let unbilled = FixedPoint.decimal(micros: try row.decode(column: "unbilled", as: Int64.self))
+            time.unbilledHours += unbilled
+            time.unbilledValue += unbilled * (try row.decode(column: "rate", as: Int64?.self).map(FixedPoint.decimal(micros:)) ?? 0)
             if try row.decode(column: "fixed_fee", as: Int64.self) == 1 {
                 let hours = FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))
                 time.fixedFeeHours += hours
@@ -107,4 +121,6 @@ struct TimeMonth {
     var fixedFeeShadowBillable = Decimal(0)
     var fixedFeeHours = Decimal(0)
     var billableHours = Decimal(0)
+    var unbilledHours = Decimal(0)
+    var unbilledValue = Decimal(0)
 }

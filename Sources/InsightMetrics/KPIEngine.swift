@@ -44,7 +44,6 @@ public struct KPIEngine: Sendable {
         let bridges = try await mrrBridgeByMonth(months)
         let concentration = try await concentrationByMonth(months)
         let flow = try await ticketFlowByMonth(months, tickets: tickets)
-        let unbilled = try await unbilledLaborByMonth(months)
         let time = try await timeByMonth(months)
         let additions = try await additionsByMonth(months)
         let productCost = try await productCostByMonth(months)
@@ -85,7 +84,7 @@ public struct KPIEngine: Sendable {
                 mrrBridge: bridge, revenueShareTop1: shares.top1, revenueShareTop5: shares.top5, revenueShareTop10: shares.top10,
                 ticketsClosed: ticketFlow.closed, sameDayClosed: ticketFlow.sameDay,
                 medianFirstResponseMinutes: ticketFlow.medianFirstResponseMinutes, medianResolutionMinutes: ticketFlow.medianResolutionMinutes,
-                unbilledLaborHours: Hours(unbilled[month]?.hours ?? 0), unbilledLabor: Money(unbilled[month]?.value ?? 0, currency),
+                unbilledLaborHours: Hours(entries.unbilledHours), unbilledLabor: Money(entries.unbilledValue, currency),
                 activeMembers: capacity[month]?.members ?? 0,
                 fixedFeeLaborRevenue: (revenueKinds[.managedServices] ?? zero) - Money(additions[month]?.fixedFeeProductValue ?? 0, currency),
                 fixedFeeShadowBillable: Money(entries.fixedFeeShadowBillable, currency),
