@@ -30,9 +30,9 @@ public struct KPIEngine: Sendable {
         try await trend(from: month, to: month)[0]
     }
 
-    /// The scorecard of every month from `first` to `last`, in order: one query per measure for the whole span.
-    public func trend(from first: YearMonth, to last: YearMonth) async throws -> [MonthScorecard] {
-        let months = Array(first...last)
+    /// The scorecard of each of `months` (consecutive, in order) computed from the records: one query per measure for
+    /// the whole span. ``trend(from:to:)`` serves them from the scorecard rollup when it can.
+    func computeTrend(_ months: [YearMonth]) async throws -> [MonthScorecard] {
         guard !months.isEmpty else { return [] }
         try await refreshLaborRollup()
         let revenue = try await revenueByMonth(months)

@@ -20,6 +20,7 @@ extension Migration {
         Migration(id: "0006_cursor_high_id", apply: addCursorHighID),
         Migration(id: "0007_kpi_tickets_by_closed", apply: createTicketsByClosed),
         Migration(id: "0009_tenant_kpi_preferences", apply: addTenantKPIPreferences),
+        Migration(id: "0010_scorecard_rollups", apply: createScorecardRollups),
     ]
 }
 
@@ -393,4 +394,20 @@ private func createRecordTable(
 /// 0008 was taken by a parallel branch.
 @Sendable private func addTenantKPIPreferences(_ db: any SQLDatabase) async throws {
     try await db.alter(table: "tenants").column("kpi_preferences", type: .text).run()
+}
+
+/// Each month's computed scorecard per tenant (JSON of `MonthScorecard`, exact decimals), kept until a sync changes a
+/// record it reads, and the watermark of what it reflects.
+@Sendable private func createScorecardRollups(_ db: any SQLDatabase) async throws {
+    try await db.create(table: "scorecard_rollups")
+        .column("tenant_id", type: .text, .notNull)
+        .column("month", type: .bigint, .notNull)
+        .column("body", type: .text, .notNull)
+        .primaryKey("tenant_id", "month")
+        .run()
+    try await db.alter(table: "rollup_state").column("scorecard_built_through_ms", type: .bigint).run()
+    try await db.alter(table: "rollup_state").column("scorecard_built_at_ms", type: .bigint).run()
+    // The scorecard's change detection reads the latest sync stamp of these tables.
+    try await db.create(index: "invoices_by_synced").on("invoices").column("tenant_id").column("synced_at_ms").run()
+    try await db.create(index: "product_lines_by_synced").on("product_lines").column("tenant_id").column("synced_at_ms").run()
 }

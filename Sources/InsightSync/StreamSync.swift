@@ -122,6 +122,11 @@ struct StreamSync<Source: SyncSource>: Sendable {
                 await collector.skip(name, reason)
                 onEvent(.skipped(stream: name, reason: reason))
                 return .notCompleted
+            case .doneElsewhere(let reason):
+                // Its records are stored: the streams that need it go ahead.
+                await collector.skip(name, reason)
+                onEvent(.skipped(stream: name, reason: reason))
+                return .completed
             }
         }, blocked: { name, reason in
             onEvent(.skipped(stream: name, reason: reason))
@@ -146,6 +151,8 @@ private struct StreamRun<Source: SyncSource> {
     enum Result {
         case ran(SyncRunEntry)
         case skipped(String)
+        /// Another worker synced the stream during this run.
+        case doneElsewhere(String)
     }
 
     let sync: StreamSync<Source>
@@ -160,18 +167,26 @@ private struct StreamRun<Source: SyncSource> {
     var psa: PSAKind { Source.psa }
 
     func execute() async -> Result {
-        let now = sync.clock()
+        let done = "another worker synced it during this run"
         do {
-            guard
-                try await store.claim(
+            // While another worker holds the stream, wait for it rather than skip it: the streams of this run that
+            // need it must not start before its records are stored, nor give up on them. Its lease expires if that
+            // worker dies.
+            while true {
+                let now = sync.clock()
+                if try await store.claim(
                     tenant: tenant, source: psa, stream: stream, worker: options.worker, now: now,
                     until: now.adding(seconds: options.leaseSeconds))
-            else { return .skipped("another worker is syncing it") }
+                {
+                    break
+                }
+                if try await completedDuringThisRun() { return .doneElsewhere(done) }
+                try await Task.sleep(for: .milliseconds(options.leaseWaitMilliseconds))
+            }
             // Another worker may have completed it since this run started: then there is nothing new to read.
-            let cursor = try await store.cursor(tenant: tenant, source: psa, stream: stream)
-            if cursor.inProgress == nil, let completed = cursor.completedAt, completed >= runStartedAt {
+            if try await completedDuringThisRun() {
                 await settle(nil)
-                return .skipped("another worker synced it during this run")
+                return .doneElsewhere(done)
             }
         } catch {
             // The lease may have been taken before the failure (a cancellation between the two reads).
@@ -179,7 +194,7 @@ private struct StreamRun<Source: SyncSource> {
             return .skipped("its lease could not be taken: \(error)")
         }
         var entry = SyncRunEntry(
-            runID: runID, tenant: tenant, source: psa, stream: stream, kind: .incremental, worker: options.worker, startedAt: now)
+            runID: runID, tenant: tenant, source: psa, stream: stream, kind: .incremental, worker: options.worker, startedAt: sync.clock())
         do {
             try await read(into: &entry)
             entry.status = .succeeded
@@ -190,6 +205,12 @@ private struct StreamRun<Source: SyncSource> {
         entry.finishedAt = sync.clock()
         await settle(entry)
         return .ran(entry)
+    }
+
+    /// Whether another worker finished the stream after this run started (and no one is reading it now).
+    func completedDuringThisRun() async throws -> Bool {
+        let cursor = try await store.cursor(tenant: tenant, source: psa, stream: stream)
+        return cursor.inProgress == nil && (cursor.completedAt.map { $0 >= runStartedAt } ?? false)
     }
 
     /// Records `entry` in the run log (when there is one) and gives the stream's lease back, even when the run was

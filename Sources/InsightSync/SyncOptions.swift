@@ -16,6 +16,8 @@ public struct SyncOptions: Sendable {
     public var overlapSeconds: Int64 = 60
     /// How long a worker's claim on a stream lasts without news (seconds); renewed with every page.
     public var leaseSeconds: Int64 = 600
+    /// How often a stream held by another worker is looked at again while this run waits for it.
+    public var leaseWaitMilliseconds: Int64 = 250
     /// This worker's name in leases and in the run log.
     public var worker: String
 

@@ -239,6 +239,52 @@ struct LaborRollupTests {
         }
     }
 
+    /// The scorecard rollup serves a warm trend; a sync that changes time, tickets, invoices and deals drops only the
+    /// months they touch (and the month after each), and the trend still matches the truth of the new snapshot.
+    @Test(arguments: TestDatabase.available)
+    func theScorecardRollupDropsOnlyTheMonthsAChangeTouches(database: TestDatabase) async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 3))
+        let before = business.snapshot()
+        let after = business.snapshot(at: business.endOfSpan.adding(seconds: 21 * 86_400))
+        let tenant = business.tenant(id: "northwind")
+        try await database.withFreshStore { store in
+            try await load(before, tenant: tenant, into: store)
+            let engine = KPIEngine(store: store, tenant: tenant)
+            let months = before.reportedMonths
+            #expect(try await engine.refreshScorecardRollup().refresh == .rebuiltAll)
+            let computed = try await engine.trend(from: months[0], to: months[months.count - 1])
+            #expect(try await engine.refreshScorecardRollup().refresh == .upToDate, "nothing synced since")
+            #expect(try await engine.trend(from: months[0], to: months[months.count - 1]) == computed, "the stored months read back exactly")
+            #expect(try await engine.scorecard(months[5]) == computed[5])
+            // Another company's rules bypass the rollup and compute.
+            var rules = ComponentRules.standard
+            rules.assumedProductMargin = Decimal(string: "0.5")!
+            let other = KPIEngine(store: store, tenant: tenant, componentRules: rules)
+            #expect(try await other.scorecard(months[months.count - 1]).fixedFeeLaborRevenue != computed[months.count - 1].fixedFeeLaborRevenue)
+
+            let at = Timestamp.now
+            try await store.upsert(tenant: tenant.id, after.timeEntries.filter { $0.updatedAt > before.asOf }, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, after.tickets.filter { $0.updatedAt > before.asOf }, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, after.invoices.filter { $0.updatedAt > before.asOf }, syncedAt: at)
+            try await store.upsert(tenant: tenant.id, after.opportunities.filter { $0.updatedAt > before.asOf }, syncedAt: at)
+            try await store.withTransaction { db in
+                _ = try await Store.markDeleted(
+                    tenant: tenant.id, TimeEntry.self, source: .connectwise, keeping: Set(after.timeEntries.map(\.id.rawValue)), at: at, on: db)
+                _ = try await Store.markDeleted(
+                    tenant: tenant.id, Ticket.self, source: .connectwise, keeping: Set(after.tickets.map(\.id.rawValue)), at: at, on: db)
+            }
+            let refresh = try await engine.refreshScorecardRollup().refresh
+            guard case .rebuilt(let dropped) = refresh else { Issue.record("expected a partial drop, got \(refresh)"); return }
+            #expect(dropped >= 1 && dropped < months.count, "only the months with changes are dropped: \(dropped)")
+            let truth = GroundTruth(after)
+            let trend = try await engine.trend(from: months[0], to: months[months.count - 1])
+            for (card, month) in zip(trend, truth.months) { expectMatches(card, month) }
+            for (card, month) in zip(trend, truth.growth) { expectGrowthMatches(card, month) }
+            #expect(trend.prefix(months.count - 3) == computed.prefix(months.count - 3), "old months are untouched")
+            #expect(try await engine.trendFromRecords(from: months[0], to: months[months.count - 1]) == trend, "the rollup equals a fresh computation")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func theRollupFollowsChangesAndRebuildsOnlyTheMonthsTheyTouch(database: TestDatabase) async throws {
         let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 3))

@@ -231,4 +231,36 @@ struct SharedDatabaseTests {
             }
         }
     }
+    /// The same through one Autotask simulator (one API user shared by every sync, within its thread limit).
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, "needs INSIGHT_TEST_POSTGRES_URL"))
+    func twoWorkersShareFourAutotaskTenantsWithoutDoubleWork() async throws {
+        let tenants = (1...4).map { autotaskBusiness.tenant(id: Tenant.ID("at-msp-\($0)")) }
+        try await withAutotask { _, connector in
+            let expected = try await TestDatabase.sqlite.withFreshStore { store in
+                _ = try await sync(store, connector)
+                return try await StoreContents(store, tenant: autotaskTenant.id, source: .autotask)
+            }
+            try await TestDatabase.postgres.withFreshStore { store in
+                for tenant in tenants { try await store.save(tenant) }
+                let reports = try await withThrowingTaskGroup(of: SyncReport.self) { group in
+                    for tenant in tenants {
+                        for worker in ["worker-a", "worker-b"] {
+                            group.addTask {
+                                try await AutotaskSync(store: store, connector: connector, tenant: tenant, options: SyncOptions(worker: worker)).run()
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                for tenant in tenants {
+                    let entries = reports.filter { $0.tenant == tenant.id }.flatMap(\.entries)
+                    #expect(entries.allSatisfy { $0.status == .succeeded }, "\(entries.filter { $0.status != .succeeded })")
+                    #expect(entries.map(\.stream).sorted() == AutotaskSync.streams.map(\.name).sorted(), "each stream once")
+                    #expect(try await StoreContents(store, tenant: tenant.id, source: .autotask) == expected)
+                }
+                let workers = Set(reports.flatMap(\.entries).map(\.worker))
+                #expect(workers == ["worker-a", "worker-b"], "both workers did some of the work")
+            }
+        }
+    }
 }
