@@ -13,6 +13,7 @@ public struct Hours: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public static func + (lhs: Hours, rhs: Hours) -> Hours { Hours(lhs.value + rhs.value) }
     public static func - (lhs: Hours, rhs: Hours) -> Hours { Hours(lhs.value - rhs.value) }
     public static func += (lhs: inout Hours, rhs: Hours) { lhs.value += rhs.value }
+    public static func -= (lhs: inout Hours, rhs: Hours) { lhs.value -= rhs.value }
     public static func * (lhs: Hours, rhs: Decimal) -> Hours { Hours(lhs.value * rhs) }
     public static func < (lhs: Hours, rhs: Hours) -> Bool { lhs.value < rhs.value }
     public var description: String { "\(value.fixedString(scale: 2)) h" }

@@ -114,6 +114,8 @@ public struct GroundTruth: Sendable, Codable, Equatable {
     public var products: [ProductTruth]
     /// Every client's price gap over the last three reported months, by id.
     public var priceGaps: [PriceGapTruth]
+    /// Every member with time in the reported months, by id.
+    public var people: [MemberTruth]
     /// Receivables against sales, the open pipeline and project burn at `asOf`.
     public var position: PositionTruth
     /// Totals over the reported span.
@@ -366,6 +368,7 @@ public struct GroundTruth: Sendable, Codable, Equatable {
             ageing[Self.ageBucket(daysPastDue: invoice.dueDate.days(until: snapshot.asOfDate)), default: zero] += invoice.balance
         }
         self.receivablesByAge = ageing
+        self.people = Self.people(snapshot, agreements: self.agreements)
         self.flaws = snapshot.flaws
         self.counts = Dictionary(uniqueKeysWithValues: snapshot.counts)
     }

@@ -86,6 +86,7 @@ struct KPIEngineTests {
             try await checkScorecards(engine)
             try await checkGrowth(engine)
             try await checkOperations(engine)
+            try await checkPeople(engine)
             try await checkHealth(engine)
         }
     }
