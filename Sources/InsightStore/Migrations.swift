@@ -21,6 +21,7 @@ extension Migration {
         Migration(id: "0007_kpi_tickets_by_closed", apply: createTicketsByClosed),
         Migration(id: "0009_tenant_kpi_preferences", apply: addTenantKPIPreferences),
         Migration(id: "0010_scorecard_rollups", apply: createScorecardRollups),
+        Migration(id: "0011_login_failures_by_address", apply: addLoginFailureAddress),
     ]
 }
 
@@ -410,4 +411,17 @@ private func createRecordTable(
     // The scorecard's change detection reads the latest sync stamp of these tables.
     try await db.create(index: "invoices_by_synced").on("invoices").column("tenant_id").column("synced_at_ms").run()
     try await db.create(index: "product_lines_by_synced").on("product_lines").column("tenant_id").column("synced_at_ms").run()
+}
+
+/// Sign-in failures are also counted per client address (many email addresses tried from one place). The email
+/// becomes nullable: a successful sign-in forgets the email's failures but not the address's.
+@Sendable private func addLoginFailureAddress(_ db: any SQLDatabase) async throws {
+    try await db.drop(table: "login_failures").run()
+    try await db.create(table: "login_failures")
+        .column("email", type: .text)
+        .column("address", type: .text)
+        .column("at_ms", type: .bigint, .notNull)
+        .run()
+    try await db.create(index: "login_failures_by_email").on("login_failures").column("email").column("at_ms").run()
+    try await db.create(index: "login_failures_by_address").on("login_failures").column("address").column("at_ms").run()
 }

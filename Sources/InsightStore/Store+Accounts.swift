@@ -88,6 +88,23 @@ extension Store {
         }
     }
 
+    /// Gives `user` a new email verification token (the previous link stops working); `false` when already verified.
+    public func replaceVerifyToken(of user: UserAccount.ID, with tokenHash: String) async throws -> Bool {
+        try await provider.withSession { db in
+            try await db.update("users").set("verify_token_hash", to: SQLBind(tokenHash))
+                .where("id", .equal, user.rawValue).where("email_verified_at_ms", .is, SQLLiteral.null)
+                .returning("id").all().isEmpty == false
+        }
+    }
+
+    /// Marks `user`'s address as verified (an accepted invitation: the link reached them).
+    public func markEmailVerified(_ user: UserAccount.ID, at now: Timestamp) async throws {
+        try await provider.withSession { db in
+            try await db.update("users").set("email_verified_at_ms", to: SQLBind(now.rawValue)).set("verify_token_hash", to: SQLLiteral.null)
+                .where("id", .equal, user.rawValue).where("email_verified_at_ms", .is, SQLLiteral.null).run()
+        }
+    }
+
     /// Marks the address whose verification token hashes to `tokenHash` as verified; `nil` when no user has it.
     public func verifyEmail(tokenHash: String, at now: Timestamp) async throws -> UserAccount.ID? {
         try await provider.withTransaction { db in
@@ -194,11 +211,21 @@ extension Store {
 // MARK: - Login throttling
 
 extension Store {
-    /// Records a failed sign-in for `email`.
-    public func recordLoginFailure(email: String, at now: Timestamp) async throws {
+    /// Records a failed sign-in for `email` from the client `address`.
+    public func recordLoginFailure(email: String, address: String, at now: Timestamp) async throws {
         try await provider.withSession { db in
-            try await db.insert(into: "login_failures").columns("email", "at_ms")
-                .values(SQLBind(UserAccount.normalize(email: email)), SQLBind(now.rawValue)).run()
+            try await db.insert(into: "login_failures").columns("email", "at_ms", "address")
+                .values(SQLBind(UserAccount.normalize(email: email)), SQLBind(now.rawValue), SQLBind(address)).run()
+        }
+    }
+
+    /// Failed sign-ins from the client `address` since `since`, whatever the email (failures are kept after a
+    /// successful sign-in, so one valid account does not reset them).
+    public func loginFailures(address: String, since: Timestamp) async throws -> Int {
+        try await provider.withSession { db in
+            let row = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("login_failures")
+                .where("address", .equal, address).where("at_ms", .greaterThan, since.rawValue).first()
+            return try row.map { try RowReader(row: $0, table: "login_failures").int("n") } ?? 0
         }
     }
 
@@ -211,10 +238,11 @@ extension Store {
         }
     }
 
-    /// Forgets the failures of `email` (after a successful sign-in).
+    /// Forgets the failures of `email` (after a successful sign-in); an address's failures stay until they age out.
     public func clearLoginFailures(email: String) async throws {
         try await provider.withSession { db in
-            try await db.delete(from: "login_failures").where("email", .equal, UserAccount.normalize(email: email)).run()
+            try await db.update("login_failures").set("email", to: SQLLiteral.null)
+                .where("email", .equal, UserAccount.normalize(email: email)).run()
         }
     }
 }

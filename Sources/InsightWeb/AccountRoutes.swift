@@ -31,6 +31,19 @@ extension WebApp {
             return Layout.page(title: "Email verified", user: context.user, csrf: context.csrfToken,
                 "<section class=\"narrow card\"><h1>Email verified</h1><p>Thank you. <a href=\"/\">Continue</a></p></section>")
         }
+        router.get("/verify-email") { _, context -> HTML in
+            let user = try context.requireUser()
+            if user.emailVerifiedAt != nil { throw WebRedirect(to: "/") }
+            return verifyEmailPage(context, user: user, sent: false)
+        }
+        router.post("/verify-email") { request, context -> HTML in
+            let user = try context.requireUser()
+            _ = try await form(request, context)
+            let token = Tokens.random()
+            guard try await store.replaceVerifyToken(of: user.id, with: Tokens.digest(token)) else { throw WebRedirect(to: "/") }
+            logVerificationLink(email: user.email, token: token)
+            return verifyEmailPage(context, user: user, sent: true)
+        }
         router.get("/invite/:token") { _, context -> HTML in
             guard let token = context.parameters.get("token"), let invitation = try await store.invitation(hash: Tokens.digest(token), at: .now),
                 let tenant = try await store.tenant(invitation.tenant)
@@ -47,11 +60,13 @@ extension WebApp {
             guard let token = context.parameters.get("token"), let invitation = try await store.invitation(hash: Tokens.digest(token), at: .now),
                 try await store.accept(invitationHash: Tokens.digest(token), by: user.id, at: .now)
             else { throw WebError.invalidField("This invitation link is not valid, was already used or has expired. Ask for a new one.") }
+            // The invitation link reached this person from an admin: it stands for the verification link.
+            try await store.markEmailVerified(user.id, at: .now)
             logger.info("invitation accepted", metadata: ["tenant": "\(invitation.tenant)", "user": "\(user.email)", "role": "\(invitation.role.rawValue)"])
             throw WebRedirect(to: "/c/\(invitation.tenant.rawValue)/")
         }
         router.get("/companies") { _, context -> HTML in
-            let user = try context.requireUser()
+            let user = try verifiedUser(context)
             let companies = try await store.memberships(of: user.id)
             let rows: [HTML] = companies.map { company, role in
                 "<tr><td><a href=\"/c/\(company.id.rawValue)/\">\(company.name)</a></td><td>\(company.psa.displayName)</td><td>\(role.rawValue)</td></tr>"
@@ -98,9 +113,24 @@ extension WebApp {
         } catch AccountError.emailTaken {
             return try signupPage(context, error: AccountError.emailTaken.description, email: email).response(from: request, context: context)
         }
-        // Self-hosted mode has no mail server: the link is written to the log for the operator.
-        logger.notice("verify email", metadata: ["email": "\(user.email)", "link": "\(settings.publicBaseURL)/verify?token=\(verifyToken)"])
-        return try await signIn(user, to: "/onboarding/company")
+        logVerificationLink(email: user.email, token: verifyToken)
+        return try await signIn(user, to: "/verify-email")
+    }
+
+    /// Self-hosted mode has no mail server: the verification link is written to the log for the operator.
+    private func logVerificationLink(email: String, token: String) {
+        logger.notice("verify email", metadata: ["email": "\(email)", "link": "\(settings.publicBaseURL)/verify?token=\(token)"])
+    }
+
+    private func verifyEmailPage(_ context: WebContext, user: UserAccount, sent: Bool) -> HTML {
+        Layout.page(title: "Verify your email", user: user, csrf: context.csrfToken, """
+            <section class="narrow card"><h1>Verify your email address</h1>
+            \(sent ? HTML("<p class=\"flash\" role=\"status\">A new link was sent; the previous one no longer works.</p>") : nil)
+            <p>Open the link sent to <strong>\(user.email)</strong> to continue: until then no company data is shown to this account.</p>
+            <p class="hint">This installation has no mail server: the link is written to the server's log (a line <code>verify email</code> \
+            with this address). Ask whoever runs PSA Insight for it.</p>
+            <form method="post" action="/verify-email">\(Layout.csrf(context.csrfToken))<button class="secondary">Send a new link</button></form></section>
+            """)
     }
 
     private func loginPage(_ context: WebContext, error: String? = nil, email: String = "") -> HTML {
@@ -120,12 +150,14 @@ extension WebApp {
         let email = UserAccount.normalize(email: fields.text("email") ?? "")
         let password = fields["password"] ?? ""
         let window = Timestamp.now.adding(seconds: -settings.throttleWindowSeconds)
-        if try await store.loginFailures(email: email, since: window) >= settings.maximumLoginFailures {
+        let failuresForEmail = try await store.loginFailures(email: email, since: window)
+        let failuresFromClient = try await store.loginFailures(address: context.address, since: window)
+        if failuresForEmail >= settings.maximumLoginFailures || failuresFromClient >= settings.maximumLoginFailuresPerClient {
             logger.warning("sign-in throttled", metadata: ["email": "\(email)", "address": "\(context.address)"])
             throw WebError.tooManyAttempts(minutes: Int(settings.throttleWindowSeconds / 60))
         }
         guard let user = try await store.user(email: email), try await verify(password: password, hash: user.passwordHash) else {
-            try await store.recordLoginFailure(email: email, at: .now)
+            try await store.recordLoginFailure(email: email, address: context.address, at: .now)
             var response = try loginPage(context, error: "The email address or the password is wrong.", email: email)
                 .response(from: request, context: context)
             response.status = .unauthorized

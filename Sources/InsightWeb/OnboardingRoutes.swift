@@ -76,7 +76,7 @@ extension WebApp {
     // MARK: Company
 
     private func companyPage(_ context: WebContext, error: String? = nil) throws -> HTML {
-        let user = try context.requireUser()
+        let user = try verifiedUser(context)
         let zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Europe/London", "Europe/Berlin", "Australia/Sydney"]
         let zoneOptions: [HTML] = zones.map { "<option>\($0)</option>" }
         let months: [HTML] = Self.monthNames.enumerated().map { "<option value=\"\($0.offset + 1)\">\($0.element)</option>" }
@@ -96,7 +96,7 @@ extension WebApp {
     }
 
     private func registerCompany(_ request: Request, _ context: WebContext) async throws -> Response {
-        let user = try context.requireUser()
+        let user = try verifiedUser(context)
         let fields = try await form(request, context)
         guard let psa = fields["psa"].flatMap(PSAKind.init(rawValue:)) else { throw WebError.invalidField("Choose ConnectWise or Autotask.") }
         guard let currency = fields["currency"].flatMap(CurrencyCode.init(rawValue:)) else { throw WebError.invalidField("Choose a currency.") }

@@ -19,8 +19,10 @@ public struct WebSettings: Sendable {
     public var connectWiseClientID: String
     /// How long a sign-in lasts.
     public var sessionSeconds: Int64 = 7 * 24 * 3_600
-    /// Failed sign-ins allowed per address within ``throttleWindowSeconds``.
+    /// Failed sign-ins allowed per email address within ``throttleWindowSeconds``.
     public var maximumLoginFailures = 5
+    /// Failed sign-ins allowed per client (IP) address within ``throttleWindowSeconds``, whatever the email.
+    public var maximumLoginFailuresPerClient = 20
     public var throttleWindowSeconds: Int64 = 15 * 60
     /// Where links in logged messages (the email-verification link) point.
     public var publicBaseURL = "http://127.0.0.1:8080"
@@ -65,6 +67,7 @@ public struct WebApp: Sendable {
         addDashboardRoutes(to: router)
         addProjectRoutes(to: router)
         addPreferencesRoutes(to: router)
+        addPeopleRoutes(to: router)
         addAPIRoutes(to: router)
         return router
     }
@@ -104,7 +107,7 @@ public struct WebApp: Sendable {
     /// The company `id` names, when the signed-in user belongs to it, with the user's role; 404 otherwise (the
     /// same answer whether the company exists or not, so ids cannot be probed).
     func company(_ context: WebContext, requiring required: CompanyRole = .viewer) async throws -> (Tenant, UserAccount, CompanyRole) {
-        let user = try context.requireUser()
+        let user = try verifiedUser(context)
         guard let raw = context.parameters.get("tenant") else { throw WebError.notFound }
         let id = Tenant.ID(raw)
         guard let role = try await store.role(of: user.id, in: id), let tenant = try await store.tenant(id) else { throw WebError.notFound }
@@ -112,6 +115,13 @@ public struct WebApp: Sendable {
             throw WebError.forbidden("This needs the \(required.rawValue) role; you are \(role.rawValue) in \(tenant.name).")
         }
         return (tenant, user, role)
+    }
+
+    /// The signed-in user, once their email address is verified; otherwise a redirect to the page that explains how.
+    func verifiedUser(_ context: WebContext) throws -> UserAccount {
+        let user = try context.requireUser()
+        guard user.emailVerifiedAt != nil else { throw WebRedirect(to: "/verify-email") }
+        return user
     }
 
     /// Hashes a password with bcrypt off the event loops.

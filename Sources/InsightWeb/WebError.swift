@@ -16,7 +16,7 @@ public enum WebError: Error, Equatable, Sendable, CustomStringConvertible {
         case .formExpired: "This form has expired. Go back, reload the page and try again."
         case .invalidField(let message): message
         case .forbidden(let message): message
-        case .tooManyAttempts(let minutes): "Too many failed sign-ins for this address. Try again in \(minutes) minutes."
+        case .tooManyAttempts(let minutes): "Too many failed sign-ins. Try again in \(minutes) minutes."
         case .noCredentials: "No PSA credentials are set for this company: enter them under Settings › PSA credentials."
         }
     }

@@ -27,11 +27,21 @@ struct WebAppEndToEndTests {
             try await withWebApp(database: database) { client, store, log in
                 let browser = Browser(client)
                 #expect(try await browser.get("/").location == "/login")
-                let signedUp = try await browser.signUp(email: "Owner@Example.com")
-                #expect(signedUp.location == "/onboarding/company")
+                let signedUp = try await browser.signUp(email: "Owner@Example.com", verify: false)
+                #expect(signedUp.location == "/verify-email")
                 #expect(log.text.contains("verify email"), "the verification link is written to the log in self-hosted mode")
-                let link = try #require(log.text.range(of: "/verify?token=").map { String(log.text[$0.lowerBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != "]" }) })
+                // Until the address is verified, onboarding and company pages send the user to the explanation.
+                #expect(try await browser.get("/onboarding/company").location == "/verify-email")
+                #expect(try await browser.get("/companies").location == "/verify-email")
+                #expect(try await browser.get("/verify-email").body.contains("server's log"))
+                // A new link replaces the first one.
+                let first = try #require(log.verificationLink(for: "owner@example.com"))
+                #expect(try await browser.post("/verify-email").body.contains("A new link was sent"))
+                let link = try #require(log.verificationLink(for: "owner@example.com"))
+                #expect(link != first)
+                #expect(try await browser.get(first).status == .badRequest, "the replaced link no longer works")
                 #expect(try await browser.get(link).body.contains("Email verified"))
+                #expect(try await browser.get("/verify-email").location == "/")
 
                 let id = try await browser.registerCompany("Acme IT")
                 // Leaving and coming back resumes the wizard at the licence.
@@ -139,6 +149,12 @@ struct WebAppEndToEndTests {
                 #expect(!gaps.isEmpty && gapCSV.split(separator: "\r\n").count == gaps.count + 1)
                 #expect(gaps.allSatisfy { gapCSV.contains(",\($0.invoicedLabor.amount),\($0.shadowBillable.amount),\($0.gap.amount),") })
                 #expect(try await browser.get("/c/\(id)/pricing?month=\(month)").body.contains("Price gap"))
+                // People: the CSV carries the engine's members.
+                let people = try await engine.memberKPIs(from: month.advanced(by: -11), to: month)
+                let peopleCSV = try await browser.get("/c/\(id)/people.csv?month=\(month)&months=12").body
+                #expect(!people.isEmpty && peopleCSV.split(separator: "\r\n").count == people.count + 1)
+                #expect(people.allSatisfy { peopleCSV.contains(",\($0.laborCost.amount),\($0.shadowBillable.amount),\($0.fixedFeeRevenue.amount),") })
+                #expect(try await browser.get("/c/\(id)/people?month=\(month)").body.contains("Utilization by member"))
                 // The company chooses which variants its home page shows: the tiles follow, with the engine's values.
                 #expect(try await browser.get("/c/\(id)/?month=\(month)").body.contains("data-kpi=\"utilization\""))
                 let chosenVariants = try await browser.post("/c/\(id)/settings/kpis", [("effective_rate", "fixedFee"), ("utilization", "billable"), ("gross_margin", "contribution")])
@@ -195,7 +211,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
@@ -274,6 +290,28 @@ struct WebSecurityTests {
             try await other.signUp(email: "frank@f.example")
             try await other.get("/login")
             #expect(try await other.post("/login", [("email", "frank@f.example"), ("password", "correct horse battery staple")]).status == .seeOther)
+        }
+    }
+
+    @Test("many email addresses tried from one client address are refused too, even the right password; another client is not")
+    func loginThrottlingPerClientAddress() async throws {
+        try await withWebApp { client, store, _ in
+            let owner = Browser(client)
+            try await owner.signUp(email: "erin@e.example")
+            let attacker = Browser(client)
+            try await attacker.get("/login")
+            // 20 failures spread over 10 addresses: no email reaches its own limit of 5.
+            for attempt in 0..<20 {
+                let page = try await attacker.post("/login", [("email", "victim\(attempt % 10)@e.example"), ("password", "guess \(attempt)")])
+                #expect(page.status == .unauthorized)
+            }
+            let refused = try await attacker.post("/login", [("email", "erin@e.example"), ("password", "correct horse battery staple")])
+            #expect(refused.status == .tooManyRequests)
+            #expect(attacker.cookies["insight_session"] == nil)
+            // The failures are recorded per client address, so another client (address) is not locked out.
+            #expect(try await store.loginFailures(address: "127.0.0.1", since: .now.adding(seconds: -900)) == 20)
+            #expect(try await store.loginFailures(address: "192.0.2.1", since: .now.adding(seconds: -900)) == 0)
+            #expect(try await store.loginFailures(email: "erin@e.example", since: .now.adding(seconds: -900)) == 0)
         }
     }
 

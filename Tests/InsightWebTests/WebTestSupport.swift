@@ -25,6 +25,13 @@ final class LogRecorder: Sendable {
 
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
 
+    /// The path of the last verification link logged for `email`.
+    func verificationLink(for email: String) -> String? {
+        let address = email.lowercased()
+        return lines.withLock { $0 }.last { $0.contains("verify email") && $0.contains(address) }
+            .flatMap { line in line.range(of: "/verify?token=").map { String(line[$0.lowerBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != "]" }) } }
+    }
+
     struct RecordingHandler: LogHandler {
         let recorder: LogRecorder
         var metadata: Logger.Metadata = [:]
@@ -100,10 +107,17 @@ final class Browser: @unchecked Sendable {
         return page
     }
 
+    /// Creates an account and, unless `verify` is false, opens the verification link the app wrote to its log (as the
+    /// operator of a self-hosted install would pass it on).
     @discardableResult
-    func signUp(email: String, password: String = "correct horse battery staple") async throws -> Page {
+    func signUp(email: String, password: String = "correct horse battery staple", verify: Bool = true) async throws -> Page {
         try await get("/signup")
-        return try await post("/signup", [("email", email), ("password", password)])
+        let page = try await post("/signup", [("email", email), ("password", password)])
+        if verify, let log = TestLog.current {
+            let link = try #require(log.verificationLink(for: email), "no verification link for \(email) in the log")
+            #expect(try await get(link).body.contains("Email verified"))
+        }
+        return page
     }
 
     /// Registers a company and returns its id (from the redirect to its licence page).
@@ -128,7 +142,12 @@ func withWebApp(
         let syncs = SyncCoordinator(store: store, vault: vault, worker: "web-test", logger: recorder.logger)
         let app = WebApp(store: store, vault: vault, settings: settings, syncs: syncs, logger: recorder.logger)
         try await app.application(port: 0).test(.live) { client in
-            try await body(client, store, recorder)
+            try await TestLog.$current.withValue(recorder) { try await body(client, store, recorder) }
         }
     }
+}
+
+/// The log of the web app a test is talking to, for `Browser.signUp` to find verification links in.
+enum TestLog {
+    @TaskLocal static var current: LogRecorder?
 }
