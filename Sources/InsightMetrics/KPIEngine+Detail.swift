@@ -26,16 +26,43 @@ public struct AgreementDetail: Sendable, Equatable {
     public var labor: [LaborLine]
 }
 
+/// The records behind a client's numbers: its agreements, its invoices (revenue) and its time by member (labor cost).
+public struct ClientDetail: Sendable, Equatable {
+    public var profit: ClientProfit
+    /// The client's agreements with their profitability over the same months (addition costs add up to the client's).
+    public var agreements: [AgreementProfit]
+    /// By date, then number: subtotals add up to the client's revenue.
+    public var invoices: [AgreementDetail.InvoiceLine]
+    /// By hours, most first: hours and cost add up to the time charged to the client and its labor cost.
+    public var labor: [AgreementDetail.LaborLine]
+}
+
 extension KPIEngine {
+    /// The client's profitability over `first`…`last` with the records behind it; `nil` for an unknown client.
+    public func clientDetail(_ id: ID<Company>, from first: YearMonth, to last: YearMonth) async throws -> ClientDetail? {
+        guard let profit = try await clientProfits(from: first, to: last).first(where: { $0.id == id }) else { return nil }
+        let agreements = try await agreementProfits(from: first, to: last).filter { $0.companyID == id }
+        let invoices = try await invoiceLines(where: "company_id", equals: id.rawValue, from: first, to: last)
+        let labor = try await laborLines(where: "company_id", equals: id.rawValue, from: first, to: last)
+        return ClientDetail(profit: profit, agreements: agreements, invoices: invoices, labor: labor)
+    }
+
     /// The agreement's profitability over `first`…`last` with the invoices and time behind it; `nil` for an unknown
     /// agreement. The lines add up to the profitability row: Σ subtotals = revenue, Σ labor = hours and labor cost.
     public func agreementDetail(_ id: ID<Agreement>, from first: YearMonth, to last: YearMonth) async throws -> AgreementDetail? {
         guard let profit = try await agreementProfits(from: first, to: last).first(where: { $0.id == id }) else { return nil }
+        let invoices = try await invoiceLines(where: "agreement_id", equals: id.rawValue, from: first, to: last)
+        let lines = try await laborLines(where: "agreement_id", equals: id.rawValue, from: first, to: last)
+        return AgreementDetail(profit: profit, invoices: invoices, labor: lines)
+    }
+
+    /// The invoices dated in the span whose `column` (`agreement_id`, `company_id`) is `value`, by date then number.
+    func invoiceLines(where column: String, equals value: String, from first: YearMonth, to last: YearMonth) async throws -> [AgreementDetail.InvoiceLine] {
         let tenant = tenant.id.rawValue
         let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
-        let invoices = try await query("""
+        return try await query("""
             SELECT source_id, number, invoice_date, subtotal_micros FROM invoices
-            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND agreement_id = \(bind: id.rawValue)
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(ident: column) = \(bind: value)
               AND invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
             ORDER BY invoice_date, number
             """).map { row in
@@ -45,6 +72,12 @@ extension KPIEngine {
                 id: ID(try row.decode(column: "source_id", as: String.self)), number: try row.decode(column: "number", as: String.self),
                 date: date, subtotal: Money(FixedPoint.decimal(micros: try row.decode(column: "subtotal_micros", as: Int64.self)), currency))
         }
+    }
+
+    /// Hours and labor cost by member of the time worked in the span whose `column` is `value`, most hours first.
+    func laborLines(where column: String, equals value: String, from first: YearMonth, to last: YearMonth) async throws -> [AgreementDetail.LaborLine] {
+        let tenant = tenant.id.rawValue
+        let (firstDay, lastDay) = (first.firstDay.yyyymmdd, last.lastDay.yyyymmdd)
         var labor: [String: (name: String, hours: Decimal, cost: Decimal)] = [:]
         for row in try await query("""
             SELECT t.member_id AS member, COALESCE(m.name, t.member_id) AS name, t.hourly_cost_micros AS cost,
@@ -53,7 +86,7 @@ extension KPIEngine {
             LEFT JOIN work_types w ON w.tenant_id = t.tenant_id AND w.source = t.source AND w.source_id = t.work_type_id
                 AND w.deleted_at_ms IS NULL
             LEFT JOIN members m ON m.tenant_id = t.tenant_id AND m.source = t.source AND m.source_id = t.member_id
-            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.agreement_id = \(bind: id.rawValue)
+            WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.\(ident: column) = \(bind: value)
               AND t.work_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
             GROUP BY 1, 2, 3, 4
             """) {
@@ -67,8 +100,7 @@ extension KPIEngine {
             line.cost += hours * cost * multiplier
             labor[member] = line
         }
-        let lines = labor.map { AgreementDetail.LaborLine(memberID: ID($0.key), memberName: $0.value.name, hours: Hours($0.value.hours), cost: Money($0.value.cost, currency)) }
+        return labor.map { AgreementDetail.LaborLine(memberID: ID($0.key), memberName: $0.value.name, hours: Hours($0.value.hours), cost: Money($0.value.cost, currency)) }
             .sorted { ($0.hours.value, $1.memberName) > ($1.hours.value, $0.memberName) }
-        return AgreementDetail(profit: profit, invoices: invoices, labor: lines)
     }
 }

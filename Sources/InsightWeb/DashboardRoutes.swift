@@ -17,6 +17,7 @@ extension WebApp {
         router.get("/c/:tenant/agreements/:agreement") { request, context in try await agreementDetail(request, context) }
         router.get("/c/:tenant/clients") { request, context in try await clients(request, context, csv: false) }
         router.get("/c/:tenant/clients.csv") { request, context in try await clients(request, context, csv: true) }
+        router.get("/c/:tenant/clients/:client") { request, context in try await clientDetail(request, context) }
         router.get("/c/:tenant/receivables") { request, context in try await receivables(request, context) }
         router.get("/c/:tenant/health") { _, context in try await health(context) }
         router.get("/c/:tenant/revenue") { request, context in try await trendPage(request, context, page: .revenue) }
@@ -69,15 +70,30 @@ extension WebApp {
         return (last.advanced(by: -(months - 1)), last)
     }
 
-    func monthPicker(_ path: String, month: YearMonth, months: Int? = nil) -> HTML {
+    /// A period form; `filters` are extra selects (name, label, options as value and text, the chosen value; "" = all).
+    func monthPicker(
+        _ path: String, month: YearMonth, months: Int? = nil, filters: [(name: String, label: String, options: [(String, String)], chosen: String)] = []
+    ) -> HTML {
         let span: HTML? = months.map { months in
             let options: [HTML] = [1, 3, 6, 12, 24].map { "<option value=\"\($0)\"\($0 == months ? " selected" : "")>\($0)</option>" }
             return "<label>Months <select name=\"months\">\(options)</select></label>"
         }
+        let selects: [HTML] = filters.map { filter in
+            let options: [HTML] = ([("", "All")] + filter.options).map { value, text in
+                "<option value=\"\(value)\"\(value == filter.chosen ? " selected" : "")>\(text)</option>"
+            }
+            return "<label>\(filter.label) <select name=\"\(filter.name)\">\(options)</select></label>"
+        }
         return """
-            <div class="toolbar"><form method="get" action="\(path)"><label>Up to <input type="text" name="month" value="\(month.description)" pattern="[0-9]{4}-[0-9]{2}" size="8"></label>\(span)<button class="secondary">Show</button></form></div>
+            <div class="toolbar"><form method="get" action="\(path)"><label>Up to <input type="text" name="month" value="\(month.description)" pattern="[0-9]{4}-[0-9]{2}" size="8"></label>\(span)\(selects)<button class="secondary">Show</button></form></div>
             """
     }
+
+    /// A query parameter's value, "" when absent.
+    func parameter(_ request: Request, _ name: String) -> String { request.uri.queryParameters[Substring(name)].map(String.init) ?? "" }
+
+    /// `value` percent-encoded for a query string.
+    func urlEncoded(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
 
     // MARK: Home
 
@@ -228,7 +244,18 @@ extension WebApp {
         let view = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(last)") { [store] in
             try await Self.agreementsView(store: store, tenant: tenant, first: first, last: last)
         }
-        let (rows, body) = (view.rows, view.body)
+        // Filters by client and billing model: the cached table serves the unfiltered page.
+        let (client, model) = (parameter(request, "client"), parameter(request, "model"))
+        let filtered = client.isEmpty && model.isEmpty
+        let rows = filtered ? view.rows : view.rows.filter { (client.isEmpty || $0.companyID.rawValue == client) && (model.isEmpty || $0.billingModel.rawValue == model) }
+        let body = filtered
+            ? view.body
+            : HTML(trusted: rows.map { Self.agreementRow($0, link: "/c/\(tenant.id.rawValue)/agreements/", period: "?month=\(last)&amp;months=\(first.distance(to: last) + 1)") }
+                .map(\.markup).joined())
+        let clientOptions = Dictionary(view.rows.map { ($0.companyID.rawValue, $0.companyName) }, uniquingKeysWith: { first, _ in first })
+            .sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { ($0.key, $0.value) }
+        let modelOptions = Agreement.BillingModel.allCases.map { ($0.rawValue, Self.billingName($0)) }
+        let filterQuery = "&amp;client=\(urlEncoded(client))&amp;model=\(urlEncoded(model))"
         if csv {
             return CSV.response(
                 filename: "agreements-\(first)-\(last).csv",
@@ -245,8 +272,11 @@ extension WebApp {
         let months = first.distance(to: last) + 1
         return try Layout.page(title: "Agreements", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "agreements"), """
             <h1>Agreement profitability, \(first.description) to \(last.description)</h1>
-            \(monthPicker("/c/\(id)/agreements", month: last, months: months))
-            <p><a href="/c/\(id)/agreements.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · least profitable first</p>
+            \(monthPicker("/c/\(id)/agreements", month: last, months: months, filters: [
+                ("client", "Client", clientOptions, client), ("model", "Billing", modelOptions, model),
+            ]))
+            <p><a href="/c/\(id)/agreements.csv?month=\(last.description)&amp;months=\(months)\(HTML(trusted: filterQuery))">Download CSV</a> · least profitable first\
+            \(filtered ? "" : " · \(rows.count) of \(view.rows.count) agreements")</p>
             <table><thead><tr><th>Client</th><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th><th class="num">Labor cost</th>\
             <th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th><th class="num">Effective rate</th>\
             <th class="num">Shadow billable</th><th class="num">Efficiency</th></tr></thead><tbody>\(body)</tbody></table>
@@ -294,12 +324,47 @@ extension WebApp {
             """)
     }
 
+    /// The records behind one client's row: its agreements, invoices and time by member.
+    private func clientDetail(_ request: Request, _ context: WebContext) async throws -> HTML {
+        let (tenant, user, _) = try await company(context)
+        let (first, last) = try range(request, tenant)
+        guard let id = context.parameters.get("client"),
+            let detail = try await KPIEngine(store: store, tenant: tenant).clientDetail(ID(id), from: first, to: last)
+        else { throw WebError.notFound }
+        let row = detail.profit
+        let link = "/c/\(tenant.id.rawValue)/agreements/"
+        let period = "?month=\(last)&amp;months=\(first.distance(to: last) + 1)"
+        let agreements: [HTML] = detail.agreements.map { Self.agreementRow($0, link: link, period: period) }
+        let invoices: [HTML] = detail.invoices.map {
+            "<tr><td>\($0.date.description)</td><td>\($0.number)</td><td class=\"num\">\(Format.money($0.subtotal))</td></tr>"
+        }
+        let labor: [HTML] = detail.labor.map {
+            "<tr><td>\($0.memberName)</td><td class=\"num\">\(Format.number($0.hours.value, decimals: 2))</td><td class=\"num\">\(Format.money($0.cost))</td></tr>"
+        }
+        return Layout.page(title: row.name, user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "clients"), """
+            <h1>\(row.name), \(first.description) to \(last.description)</h1>
+            <p>Rank \(row.rank), segment Q\(row.quintile). <a href="/c/\(tenant.id.rawValue)/clients\(HTML(trusted: period))">All clients</a></p>
+            <section class="tiles"><article class="tile"><h3>Revenue</h3><div class="value">\(Format.money(row.revenue))</div></article>
+            <article class="tile"><h3>Labor cost</h3><div class="value">\(Format.money(row.laborCost))</div></article>
+            <article class="tile"><h3>Addition and product cost</h3><div class="value">\(Format.money(row.additionCost + row.productCost))</div></article>
+            <article class="tile"><h3>Gross profit</h3><div class="value">\(Format.money(row.grossProfit))</div><span class="change">margin \(Format.percent(row.margin))</span></article></section>
+            <h2>Agreements</h2><table><thead><tr><th>Client</th><th>Agreement</th><th>Billing</th><th class="num">Revenue</th><th class="num">Hours</th>\
+            <th class="num">Labor cost</th><th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th>\
+            <th class="num">Effective rate</th><th class="num">Shadow billable</th><th class="num">Efficiency</th></tr></thead><tbody>\(agreements)</tbody></table>
+            <h2>Invoices (revenue)</h2><table><thead><tr><th>Date</th><th>Number</th><th class="num">Subtotal</th></tr></thead><tbody>\(invoices)</tbody></table>
+            <h2>Time by member (hours and labor cost)</h2><table><thead><tr><th>Member</th><th class="num">Hours</th><th class="num">Labor cost</th></tr></thead><tbody>\(labor)</tbody></table>
+            <p class="hint">The invoices add up to the revenue, the time to the labor cost, the agreements' addition costs to the client's; \
+            product cost is the product lines on these invoices (see docs/kpis.md).</p>
+            """)
+    }
+
     private func clients(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
         let (first, last) = try range(request, tenant)
+        let segment = parameter(request, "segment")
         let rows = try await cache.value(tenant: tenant.id, key: "clients|\(first)|\(last)") { [store] in
             try await KPIEngine(store: store, tenant: tenant).clientProfits(from: first, to: last)
-        }.sorted { $0.revenue.amount > $1.revenue.amount }
+        }.sorted { $0.revenue.amount > $1.revenue.amount }.filter { segment.isEmpty || "\($0.quintile)" == segment }
         if csv {
             return CSV.response(
                 filename: "clients-\(first)-\(last).csv",
@@ -313,7 +378,8 @@ extension WebApp {
         let id = tenant.id.rawValue
         let body: [HTML] = rows.map { row in
             """
-            <tr><td>\(row.name)</td><td class="num">\(Format.money(row.revenue))</td><td class="num">\(Format.money(row.laborCost))</td>\
+            <tr><td><a href="/c/\(id)/clients/\(row.id.rawValue)?month=\(last.description)&amp;months=\(first.distance(to: last) + 1)">\(row.name)</a></td>\
+            <td class="num">\(Format.money(row.revenue))</td><td class="num">\(Format.money(row.laborCost))</td>\
             <td class="num">\(Format.money(row.additionCost))</td><td class="num">\(Format.money(row.productCost))</td>\
             <td class="num\(row.grossProfit.isNegative ? " neg" : "")">\(Format.money(row.grossProfit))</td><td class="num">\(Format.percent(row.margin))</td>\
             <td class="num">\(row.rank)</td><td class="num">Q\(row.quintile)</td></tr>
@@ -322,8 +388,10 @@ extension WebApp {
         let months = first.distance(to: last) + 1
         return try Layout.page(title: "Clients", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "clients"), """
             <h1>Client profitability, \(first.description) to \(last.description)</h1>
-            \(monthPicker("/c/\(id)/clients", month: last, months: months))
-            <p><a href="/c/\(id)/clients.csv?month=\(last.description)&amp;months=\(months)">Download CSV</a> · largest first</p>
+            \(monthPicker("/c/\(id)/clients", month: last, months: months, filters: [
+                ("segment", "Segment", (1...5).map { ("\($0)", "Q\($0)") }, segment),
+            ]))
+            <p><a href="/c/\(id)/clients.csv?month=\(last.description)&amp;months=\(months)&amp;segment=\(urlEncoded(segment))">Download CSV</a> · largest first</p>
             <table><thead><tr><th>Client</th><th class="num">Revenue</th><th class="num">Labor cost</th><th class="num">Addition cost</th>\
             <th class="num">Product cost</th><th class="num">Gross profit</th><th class="num">Margin</th><th class="num">Rank</th>\
             <th class="num">Segment</th></tr></thead><tbody>\(body)</tbody></table>

@@ -128,6 +128,26 @@ struct WebAppEndToEndTests {
                 #expect(agreementPage.body.contains(detail.invoices[0].number))
                 #expect(try await browser.get("/c/\(id)/agreements/no-such-agreement").status == .notFound)
                 #expect(try await browser.get("/c/\(id)/clients?month=\(month)").status == .ok)
+                // Filters: the agreements of one billing model or one client, the clients of one segment, in page and CSV.
+                let fixedFee = profits.filter { $0.billingModel == .fixedFee }
+                let fixedFeeCSV = try await browser.get("/c/\(id)/agreements.csv?month=\(month)&months=12&model=fixedFee").body
+                #expect(!fixedFee.isEmpty && fixedFeeCSV.split(separator: "\r\n").count == fixedFee.count + 1)
+                #expect(fixedFeeCSV.split(separator: "\r\n").dropFirst().allSatisfy { $0.contains(",fixedFee,") })
+                let oneClient = try #require(profits.first?.companyID)
+                let clientPage = try await browser.get("/c/\(id)/agreements?month=\(month)&months=12&client=\(oneClient.rawValue)")
+                #expect(clientPage.body.contains("\(profits.filter { $0.companyID == oneClient }.count) of \(profits.count) agreements"))
+                let clientRows = try await engine.clientProfits(from: month.advanced(by: -11), to: month)
+                let topSegment = try await browser.get("/c/\(id)/clients.csv?month=\(month)&months=12&segment=1").body
+                #expect(topSegment.split(separator: "\r\n").count == clientRows.filter { $0.quintile == 1 }.count + 1)
+                // Drill-down from a client: its invoices, time and agreements add up to its row.
+                let busiest = try #require(clientRows.filter { !$0.laborCost.isZero }.max { $0.revenue.amount < $1.revenue.amount })
+                let clientDetail = try #require(try await engine.clientDetail(busiest.id, from: month.advanced(by: -11), to: month))
+                #expect(clientDetail.invoices.reduce(Decimal(0)) { $0 + $1.subtotal.amount } == busiest.revenue.amount)
+                #expect(clientDetail.labor.reduce(Decimal(0)) { $0 + $1.cost.amount } == busiest.laborCost.amount)
+                #expect(clientDetail.agreements.reduce(Decimal(0)) { $0 + $1.additionCost.amount } == busiest.additionCost.amount)
+                let clientDetailPage = try await browser.get("/c/\(id)/clients/\(busiest.id.rawValue)?month=\(month)&months=12")
+                #expect(clientDetailPage.status == .ok && clientDetailPage.body.contains(clientDetail.invoices[0].number))
+                #expect(try await browser.get("/c/\(id)/clients/no-such-client").status == .notFound)
                 #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").status == .ok)
                 // Projects, products and price gap: the pages and CSVs carry the engine's numbers.
                 let projects = try await engine.projectProfits()
@@ -211,7 +231,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
