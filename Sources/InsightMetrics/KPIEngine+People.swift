@@ -156,11 +156,14 @@ extension KPIEngine {
             hoursByAgreement[try row.decode(column: "agreement", as: String.self), default: []].append(
                 (try row.decode(column: "member", as: String.self), FixedPoint.decimal(micros: try row.decode(column: "hours", as: Int64.self))))
         }
-        for (agreement, shares) in hoursByAgreement {
+        // In a fixed order: the shares are quotients, and Decimal sums of them depend on the order of addition.
+        for (agreement, shares) in hoursByAgreement.sorted(by: { $0.key < $1.key }) {
             let total = shares.reduce(Decimal(0)) { $0 + $1.hours }
             guard total > 0 else { continue }
             let laborRevenue = (revenue[agreement] ?? 0) - (productValue[agreement] ?? 0)
-            for share in shares { members[share.member]?.fixedFeeRevenue += Money(laborRevenue * share.hours / total, currency) }
+            for share in shares.sorted(by: { $0.member < $1.member }) {
+                members[share.member]?.fixedFeeRevenue += Money(laborRevenue * share.hours / total, currency)
+            }
         }
         return members.values.sorted { ($0.name, $0.id.rawValue) < ($1.name, $1.id.rawValue) }
     }

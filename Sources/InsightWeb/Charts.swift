@@ -51,5 +51,55 @@ enum Chart {
             """
     }
 
+    /// One step of a waterfall: a total drawn from zero, or a change drawn from the running total.
+    enum Step {
+        case total(Decimal)
+        case up(Decimal)
+        case down(Decimal)
+    }
+
+    /// A waterfall: totals as full bars, rises and falls floating from the running total, each labelled.
+    static func waterfall(_ steps: [(label: String, step: Step)], title: String, format: (Decimal) -> String) -> HTML {
+        guard !steps.isEmpty else { return "" }
+        var running = Decimal(0)
+        var spans: [(label: String, from: Decimal, to: Decimal, css: String, value: Decimal)] = []
+        for (label, step) in steps {
+            switch step {
+            case .total(let value):
+                running = value
+                spans.append((label, 0, value, "bar", value))
+            case .up(let value):
+                spans.append((label, running, running + value, "bar up", value))
+                running += value
+            case .down(let value):
+                spans.append((label, running - value, running, "bar down", -value))
+                running -= value
+            }
+        }
+        // Pixels only: the numbers in the labels and the description stay exact.
+        func pixels(_ value: Decimal) -> Double { NSDecimalNumber(decimal: value).doubleValue }
+        let high = max(spans.map { pixels(max($0.from, $0.to)) }.max() ?? 1, 1)
+        let barWidth = 64.0, gap = 24.0, chartHeight = 160.0, top = 20.0
+        let width = Double(spans.count) * (barWidth + gap) + gap
+        var bars: [HTML] = []
+        for (index, span) in spans.enumerated() {
+            let low = pixels(min(span.from, span.to)) / high * chartHeight, tall = pixels(max(span.from, span.to)) / high * chartHeight
+            let x = gap + Double(index) * (barWidth + gap)
+            let y = top + chartHeight - tall
+            bars.append("""
+                <g><title>\(span.label): \(format(span.value))</title>\
+                <rect class="\(span.css)" x="\(rounded(x))" y="\(rounded(y))" width="\(Int(barWidth))" height="\(rounded(max(tall - low, 1)))" rx="3"/>\
+                <text x="\(rounded(x + barWidth / 2))" y="\(rounded(max(y - 4, 10)))" text-anchor="middle" class="axis">\(format(span.value))</text>\
+                <text x="\(rounded(x + barWidth / 2))" y="\(Int(top + chartHeight + 16))" text-anchor="middle" class="axis">\(span.label)</text></g>
+                """)
+        }
+        let description = spans.map { "\($0.label) \(format($0.value))" }.joined(separator: "; ")
+        return """
+            <figure class="chart"><svg viewBox="0 0 \(Int(width)) \(Int(top + chartHeight + 24))" role="img" aria-labelledby="waterfall-title waterfall-desc">\
+            <title id="waterfall-title">\(title)</title><desc id="waterfall-desc">\(description)</desc>\(bars)</svg>\
+            <figcaption>\(title)</figcaption></figure>
+            """
+    }
+
     private static func rounded(_ value: Double) -> String { String(format: "%.1f", value) }
 }

@@ -10,7 +10,7 @@ enum Layout {
 
     static func page(title: String, user: UserAccount?, csrf: String = "", nav: Nav? = nil, flash: String? = nil, _ content: HTML) -> HTML {
         let links: [(String, String)] = [
-            ("", "Home"), ("revenue", "Revenue"), ("agreements", "Agreements"), ("clients", "Clients"), ("people", "People"), ("service", "Service desk"),
+            ("", "Home"), ("revenue", "Revenue"), ("mrr", "MRR bridge"), ("agreements", "Agreements"), ("clients", "Clients"), ("people", "People"), ("service", "Service desk"),
             ("projects", "Projects"), ("products", "Products"), ("pricing", "Price gap"), ("receivables", "Receivables"),
             ("health", "Data health"), ("sync", "Sync"), ("settings", "Settings"),
         ]
@@ -73,7 +73,7 @@ enum Layout {
         .ok{color:var(--good);font-weight:600}.missing{color:var(--bad);font-weight:600}.warning{color:var(--warn)}
         .steps{display:flex;gap:.5rem;list-style:none;padding:0;margin:0 0 1rem;flex-wrap:wrap}.steps li{padding:.2rem .6rem;border-radius:99px;background:#e9eef3;font-size:.85rem}
         .steps li.done{background:#dafbe1}.steps li.current{background:var(--accent);color:#fff}
-        .chart svg{width:100%;max-width:720px;height:auto}.chart .bar{fill:var(--accent)}.chart .axis{font-size:10px;fill:var(--muted)}
+        .chart svg{width:100%;max-width:720px;height:auto}.chart .bar{fill:var(--accent)}.chart .bar.up{fill:#2f855a}.chart .bar.down{fill:#c53030}.chart .axis{font-size:10px;fill:var(--muted)}
         .chart figcaption{color:var(--muted);font-size:.85rem}progress{width:100%}
         .eula{max-height:320px;overflow:auto;background:#fff;border:1px solid var(--line);padding:1rem;font-size:.9rem}
         .toolbar{display:flex;gap:1rem;align-items:end;flex-wrap:wrap;margin-bottom:1rem}.toolbar form{display:flex;gap:.5rem;align-items:end}

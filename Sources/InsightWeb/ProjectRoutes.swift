@@ -148,3 +148,57 @@ extension WebApp {
             """).response(from: request, context: context)
     }
 }
+
+/// The MRR bridge: how recurring revenue moved into the chosen month, as a waterfall, and the last 12 months.
+extension WebApp {
+    func addMRRRoutes(to router: Router<WebContext>) {
+        router.get("/c/:tenant/mrr") { request, context in try await mrrBridge(request, context, csv: false) }
+        router.get("/c/:tenant/mrr.csv") { request, context in try await mrrBridge(request, context, csv: true) }
+    }
+
+    private func mrrBridge(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
+        let (tenant, user, _) = try await company(context)
+        let month = try self.month(request, tenant)
+        let trend = try await KPIEngine(store: store, tenant: tenant).trend(from: month.advanced(by: -11), to: month)
+        if csv {
+            return CSV.response(
+                filename: "mrr-bridge-\(month.advanced(by: -11))-\(month).csv",
+                header: ["month", "start_mrr", "new", "expansion", "contraction", "churn", "end_mrr", "new_clients", "churned_clients",
+                         "recurring_clients", "net_revenue_retention", "currency"],
+                rows: trend.map { card in
+                    let bridge = card.mrrBridge
+                    return [card.month.description, "\(bridge.start.amount)", "\(bridge.new.amount)", "\(bridge.expansion.amount)",
+                            "\(bridge.contraction.amount)", "\(bridge.churn.amount)", "\(bridge.end.amount)", "\(bridge.newClients)",
+                            "\(bridge.churnedClients)", "\(bridge.clients)", card.netRevenueRetention.map { "\($0)" } ?? "", card.currency.rawValue]
+                })
+        }
+        // Invariant: a 12-month trend has a last element.
+        let bridge = trend[trend.count - 1].mrrBridge
+        let chart = Chart.waterfall([
+            ("Start", .total(bridge.start.amount)), ("New", .up(bridge.new.amount)), ("Expansion", .up(bridge.expansion.amount)),
+            ("Contraction", .down(bridge.contraction.amount)), ("Churn", .down(bridge.churn.amount)), ("End", .total(bridge.end.amount)),
+        ], title: "MRR bridge into \(month), \(tenant.baseCurrency)") { Format.money(Money($0, tenant.baseCurrency)) }
+        let rows: [HTML] = trend.reversed().map { card in
+            let bridge = card.mrrBridge
+            return """
+                <tr><td>\(card.month.description)</td><td class="num">\(Format.money(bridge.start))</td><td class="num">\(Format.money(bridge.new))</td>\
+                <td class="num">\(Format.money(bridge.expansion))</td><td class="num">\(Format.money(bridge.contraction))</td>\
+                <td class="num">\(Format.money(bridge.churn))</td><td class="num">\(Format.money(bridge.end))</td>\
+                <td class="num">\(bridge.newClients) / \(bridge.churnedClients)</td><td class="num">\(Format.percent(card.netRevenueRetention))</td></tr>
+                """
+        }
+        let id = tenant.id.rawValue
+        return try Layout.page(title: "MRR bridge", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "mrr"), """
+            <h1>MRR bridge, \(month.description)</h1>
+            \(monthPicker("/c/\(id)/mrr", month: month))
+            <section class="card" data-kpi="mrr.bridge">\(chart)</section>
+            <p><a href="/c/\(id)/mrr.csv?month=\(month.description)">Download CSV</a></p>
+            <table><thead><tr><th>Month</th><th class="num">Start</th><th class="num">New</th><th class="num">Expansion</th>\
+            <th class="num">Contraction</th><th class="num">Churn</th><th class="num">End</th><th class="num">Clients won / lost</th>\
+            <th class="num">Net retention</th></tr></thead><tbody>\(rows)</tbody></table>
+            <p class="hint">Each client's MRR (managed and licence agreement invoices of the month) against the month before: \
+            new clients, growth and decline of existing ones, and clients whose MRR stopped. End = start + new + expansion − \
+            contraction − churn. See docs/kpis.md.</p>
+            """).response(from: request, context: context)
+    }
+}

@@ -169,6 +169,13 @@ struct WebAppEndToEndTests {
                 #expect(!gaps.isEmpty && gapCSV.split(separator: "\r\n").count == gaps.count + 1)
                 #expect(gaps.allSatisfy { gapCSV.contains(",\($0.invoicedLabor.amount),\($0.shadowBillable.amount),\($0.gap.amount),") })
                 #expect(try await browser.get("/c/\(id)/pricing?month=\(month)").body.contains("Price gap"))
+                // MRR bridge: the waterfall and the CSV carry the engine's bridge.
+                let bridge = after.mrrBridge
+                let mrrCSV = try await browser.get("/c/\(id)/mrr.csv?month=\(month)").body
+                #expect(mrrCSV.contains("\(month),\(bridge.start.amount),\(bridge.new.amount),\(bridge.expansion.amount),\(bridge.contraction.amount),\(bridge.churn.amount),\(bridge.end.amount),"))
+                let mrrPage = try await browser.get("/c/\(id)/mrr?month=\(month)").body
+                #expect(mrrPage.contains("<desc id=\"waterfall-desc\">Start \(formatMoney(bridge.start.amount))"))
+                #expect(mrrPage.contains("End \(formatMoney(bridge.end.amount))"))
                 // People: the CSV carries the engine's members.
                 let people = try await engine.memberKPIs(from: month.advanced(by: -11), to: month)
                 let peopleCSV = try await browser.get("/c/\(id)/people.csv?month=\(month)&months=12").body
@@ -231,7 +238,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/mrr", "/mrr.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")
