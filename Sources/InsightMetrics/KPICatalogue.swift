@@ -132,6 +132,9 @@ public enum KPICatalogue {
         KPIDefinition(id: "reactive_tickets_per_endpoint", name: "Reactive tickets per endpoint", unit: .perEndpoint, higherIsBetter: false) {
             $0.reactiveTicketsPerEndpoint
         },
+        KPIDefinition(id: "reactive_hours_per_endpoint", name: "Reactive hours per endpoint", unit: .perEndpoint, higherIsBetter: false) {
+            $0.reactiveHoursPerEndpoint
+        },
         KPIDefinition(id: "first_response.mean", name: "Mean first response", unit: .minutes, higherIsBetter: false) {
             $0.meanFirstResponseMinutes
         },

@@ -112,6 +112,10 @@ public struct MonthScorecard: Sendable, Codable, Equatable {
 
     // MARK: Variants (docs/kpis.md, "Variants")
 
+    /// `reactive_hours_per_endpoint` (RHEM): hours on reactive tickets ÷ endpoints, for the month.
+    public var reactiveHoursPerEndpoint: Decimal? {
+        endpoints > 0 ? (laborHours[LaborClass.reactive.rawValue] ?? .zero).value / Decimal(endpoints) : nil
+    }
     /// Hours on client work: tickets, projects and agreements (every class but internal and time off).
     public var clientHours: Hours {
         laborHours.filter { $0.key != LaborClass.internal.rawValue && $0.key != LaborClass.timeOff.rawValue }.values.sum()

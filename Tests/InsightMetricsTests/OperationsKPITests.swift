@@ -40,6 +40,7 @@ extension KPIEngineTests {
             let clientHours = monthTruth.laborHours.filter { $0.key != "internal" && $0.key != "timeOff" }.values.reduce(Decimal(0)) { $0 + $1.value }
             close(card.clientUtilization, clientHours / (8 * weekdays * Decimal(truth.activeMembers)), "client utilization \(month)")
             close(card.fixedFeeEffectiveRate?.amount, truth.fixedFeeLaborRevenue.amount / truth.fixedFeeHours.value, "fixed-fee rate \(month)")
+            close(card.reactiveHoursPerEndpoint, monthTruth.laborHours["reactive"]!.value / Decimal(monthTruth.endpoints), "RHEM \(month)")
         }
         // The numbers are exercised: efficiency moves month to month and some entries are late.
         #expect(Set(mediumTruth.operations.compactMap(\.efficiency)).count > 12)
