@@ -460,7 +460,16 @@ extension WebApp {
     private func receivables(_ request: Request, _ context: WebContext) async throws -> HTML {
         let (tenant, user, _) = try await company(context)
         let month = try month(request, tenant)
-        let ageing = try await KPIEngine(store: store, tenant: tenant).receivablesAgeing(on: month.lastDay)
+        let engine = KPIEngine(store: store, tenant: tenant)
+        let ageing = try await engine.receivablesAgeing(on: month.lastDay)
+        let clients = try await engine.receivablesByClient(on: month.lastDay)
+        let risk: [HTML] = clients.map { client in
+            """
+            <tr\(client.atRisk ? " class=\"risk\"" : "")><td>\(client.name)</td><td class="num">\(client.openInvoices)</td>\
+            <td class="num">\(Format.money(client.balance))</td><td class="num\(client.atRisk ? " neg" : "")">\(Format.money(client.over60))</td>\
+            <td class="num">\(max(client.oldestDaysPastDue, 0))</td></tr>
+            """
+        }
         let order = ["current", "1-30", "31-60", "61-90", "90+"]
         let keys = order.filter { ageing.byBucket[$0] != nil } + ageing.byBucket.keys.filter { !order.contains($0) }.sorted()
         let rows: [HTML] = keys.map { "<tr><td>\($0)</td><td class=\"num\">\(Format.money(ageing.byBucket[$0]!))</td></tr>" }
@@ -471,7 +480,11 @@ extension WebApp {
             <h1>Receivables on \(ageing.asOf.description)</h1>\(monthPicker("/c/\(tenant.id.rawValue)/receivables", month: month))
             <section class="card">\(chart)</section>
             <table><thead><tr><th>Days past due</th><th class="num">Open</th></tr></thead><tbody>\(rows)</tbody></table>
-            <p>Over 60 days: <strong>\(Format.money(ageing.over60))</strong></p>
+            <p>Over 60 days: <strong>\(Format.money(ageing.over60))</strong> · clients at risk (a balance over 60 days past due): \
+            <strong data-kpi="ar.clients_at_risk">\(clients.filter(\.atRisk).count)</strong></p>
+            <h2>Open invoices by client, most at risk first</h2>
+            <table><thead><tr><th>Client</th><th class="num">Open invoices</th><th class="num">Open balance</th><th class="num">Over 60 days</th>\
+            <th class="num">Oldest, days past due</th></tr></thead><tbody>\(risk)</tbody></table>
             """)
     }
 

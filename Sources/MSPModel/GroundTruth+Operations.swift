@@ -242,3 +242,31 @@ extension GroundTruth {
         return backlog
     }
 }
+
+/// A client's open invoices at the snapshot's day.
+public struct ClientReceivablesTruth: Sendable, Codable, Equatable {
+    public var id: ID<Company>
+    public var openInvoices: Int
+    public var balance: Money
+    public var over60: Money
+    public var oldestDaysPastDue: Int
+}
+
+extension GroundTruth {
+    /// Every client with an open balance at the snapshot's day, by id.
+    static func receivablesByClient(_ snapshot: MSPSnapshot) -> [ClientReceivablesTruth] {
+        let zero = Money.zero(snapshot.currency)
+        var result: [ID<Company>: ClientReceivablesTruth] = [:]
+        for invoice in snapshot.invoices where invoice.balance.amount > 0 {
+            let late = invoice.dueDate.days(until: snapshot.asOfDate)
+            var client = result[invoice.companyID] ?? ClientReceivablesTruth(
+                id: invoice.companyID, openInvoices: 0, balance: zero, over60: zero, oldestDaysPastDue: late)
+            client.openInvoices += 1
+            client.balance += invoice.balance
+            if late > 60 { client.over60 += invoice.balance }
+            client.oldestDaysPastDue = max(client.oldestDaysPastDue, late)
+            result[invoice.companyID] = client
+        }
+        return result.values.sorted { $0.id.rawValue < $1.id.rawValue }
+    }
+}

@@ -116,6 +116,8 @@ public struct GroundTruth: Sendable, Codable, Equatable {
     public var priceGaps: [PriceGapTruth]
     /// Every member with time in the reported months, by id.
     public var people: [MemberTruth]
+    /// Every client with an open balance at `asOf`, by id.
+    public var receivablesByClient: [ClientReceivablesTruth]
     /// Receivables against sales, the open pipeline and project burn at `asOf`.
     public var position: PositionTruth
     /// Totals over the reported span.
@@ -369,6 +371,7 @@ public struct GroundTruth: Sendable, Codable, Equatable {
         }
         self.receivablesByAge = ageing
         self.people = Self.people(snapshot, agreements: self.agreements)
+        self.receivablesByClient = Self.receivablesByClient(snapshot)
         self.flaws = snapshot.flaws
         self.counts = Dictionary(uniqueKeysWithValues: snapshot.counts)
     }

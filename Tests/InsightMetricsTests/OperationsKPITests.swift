@@ -98,5 +98,18 @@ extension KPIEngineTests {
 
         let position = try await engine.position(on: mediumSnapshot.asOfDate)
         #expect(position.ticketBacklog == mediumTruth.position.ticketBacklog)
+
+        // Open-invoice risk by client; the clients add up to the ageing.
+        let receivables = try await engine.receivablesByClient(on: mediumSnapshot.asOfDate)
+        #expect(receivables.map(\.id).sorted { $0.rawValue < $1.rawValue } == mediumTruth.receivablesByClient.map(\.id))
+        let receivableTruth = Dictionary(uniqueKeysWithValues: mediumTruth.receivablesByClient.map { ($0.id, $0) })
+        for client in receivables {
+            let truth = try #require(receivableTruth[client.id])
+            #expect(client.openInvoices == truth.openInvoices && client.balance == truth.balance, "receivables of \(client.id)")
+            #expect(client.over60 == truth.over60 && client.oldestDaysPastDue == truth.oldestDaysPastDue, "risk of \(client.id)")
+        }
+        let ageing = try await engine.receivablesAgeing(on: mediumSnapshot.asOfDate)
+        #expect(receivables.reduce(Money.zero(mediumTenant.baseCurrency)) { $0 + $1.over60 } == ageing.over60)
+        #expect(receivables.contains { $0.atRisk } && receivables.contains { !$0.atRisk })
     }
 }

@@ -148,7 +148,9 @@ struct WebAppEndToEndTests {
                 let clientDetailPage = try await browser.get("/c/\(id)/clients/\(busiest.id.rawValue)?month=\(month)&months=12")
                 #expect(clientDetailPage.status == .ok && clientDetailPage.body.contains(clientDetail.invoices[0].number))
                 #expect(try await browser.get("/c/\(id)/clients/no-such-client").status == .notFound)
-                #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").status == .ok)
+                let receivablesPage = try await browser.get("/c/\(id)/receivables?month=\(month)")
+                let atRisk = try await engine.receivablesByClient(on: month.lastDay).filter(\.atRisk).count
+                #expect(receivablesPage.status == .ok && receivablesPage.body.contains("data-kpi=\"ar.clients_at_risk\">\(atRisk)<"))
                 // Projects, products and price gap: the pages and CSVs carry the engine's numbers.
                 let projects = try await engine.projectProfits()
                 #expect(!projects.isEmpty)
