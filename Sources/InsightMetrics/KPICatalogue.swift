@@ -64,6 +64,8 @@ public enum KPICatalogue {
         KPIDefinition(id: "mrr.clients", name: "Recurring clients", unit: .count, higherIsBetter: true) { Decimal($0.mrrBridge.clients) },
         KPIDefinition(id: "mrr.per_client", name: "MRR per client", unit: .money, higherIsBetter: true) { $0.mrrPerClient?.amount },
         KPIDefinition(id: "mrr.per_endpoint", name: "MRR per endpoint", unit: .money, higherIsBetter: true) { $0.mrrPerEndpoint?.amount },
+        KPIDefinition(id: "billed_users", name: "Billed users", unit: .count, higherIsBetter: true) { $0.billedUsers },
+        KPIDefinition(id: "mrr.per_user", name: "MRR per user", unit: .money, higherIsBetter: true) { $0.mrrPerUser?.amount },
         KPIDefinition(id: "revenue.per_member", name: "Revenue per member", unit: .money, higherIsBetter: true) { $0.revenuePerMember?.amount },
         KPIDefinition(id: "revenue.top1_share", name: "Revenue from the top client", unit: .ratio, higherIsBetter: false) {
             $0.revenueShareTop1

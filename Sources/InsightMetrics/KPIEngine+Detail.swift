@@ -37,7 +37,42 @@ public struct ClientDetail: Sendable, Equatable {
     public var labor: [AgreementDetail.LaborLine]
 }
 
+/// One invoice behind a month's revenue.
+public struct RevenueLine: Sendable, Equatable {
+    public var id: ID<Invoice>
+    public var number: String
+    public var date: CalendarDate
+    public var companyName: String
+    /// The revenue kind the invoice counts under (`revenue.<kind>`).
+    public var kind: RevenueKind
+    public var subtotal: Money
+}
+
 extension KPIEngine {
+    /// The invoices dated in `month`, by date then number: their subtotals add up to the month's `revenue`, and those of
+    /// each kind to `revenue.<kind>`.
+    public func revenueLines(_ month: YearMonth) async throws -> [RevenueLine] {
+        try await query("""
+            SELECT i.source_id, i.number, i.invoice_date, COALESCE(c.name, i.company_id) AS company, \(unsafeRaw: Self.revenueKindSQL) AS kind,
+                   i.subtotal_micros
+            FROM invoices i
+            LEFT JOIN agreements a ON a.tenant_id = i.tenant_id AND a.source = i.source AND a.source_id = i.agreement_id
+                AND a.deleted_at_ms IS NULL
+            LEFT JOIN companies c ON c.tenant_id = i.tenant_id AND c.source = i.source AND c.source_id = i.company_id AND c.deleted_at_ms IS NULL
+            WHERE i.tenant_id = \(bind: tenant.id.rawValue) AND i.deleted_at_ms IS NULL
+              AND i.invoice_date BETWEEN \(bind: month.firstDay.yyyymmdd) AND \(bind: month.lastDay.yyyymmdd)
+            ORDER BY i.invoice_date, i.number
+            """).map { row in
+            guard let date = CalendarDate(yyyymmdd: try row.decode(column: "invoice_date", as: Int.self)),
+                  let kind = RevenueKind(rawValue: try row.decode(column: "kind", as: String.self))
+            else { throw KPIError.corruptRow(table: "invoices", column: "invoice_date") }
+            return RevenueLine(
+                id: ID(try row.decode(column: "source_id", as: String.self)), number: try row.decode(column: "number", as: String.self),
+                date: date, companyName: try row.decode(column: "company", as: String.self), kind: kind,
+                subtotal: Money(FixedPoint.decimal(micros: try row.decode(column: "subtotal_micros", as: Int64.self)), currency))
+        }
+    }
+
     /// The client's profitability over `first`…`last` with the records behind it; `nil` for an unknown client.
     public func clientDetail(_ id: ID<Company>, from first: YearMonth, to last: YearMonth) async throws -> ClientDetail? {
         guard let profit = try await clientProfits(from: first, to: last).first(where: { $0.id == id }) else { return nil }

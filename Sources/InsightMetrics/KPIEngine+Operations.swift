@@ -62,16 +62,17 @@ extension KPIEngine {
     /// Per month, over the additions in force on the 1st of fixed-fee and licence agreements in force that day: Σ
     /// quantity × unit cost, and Σ product value (``componentRules``, fixed-fee agreements only: what the month's
     /// fixed-fee revenue owes to products).
-    func additionsByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal)] {
+    func additionsByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal, users: Decimal)] {
         let tenant = tenant.id.rawValue
         let rows = try await query("""
             SELECT a.billing_model, a.start_date, a.end_date, a.cancelled_date, d.unit_price_micros AS price, d.quantity_micros AS quantity,
+                   d.product_identifier, d.description,
                    d.unit_cost_micros AS cost, d.effective_date, d.cancelled_date AS line_cancelled
             FROM agreement_additions d
             JOIN agreements a ON a.tenant_id = d.tenant_id AND a.source = d.source AND a.source_id = d.agreement_id AND a.deleted_at_ms IS NULL
             WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND a.billing_model IN ('fixedFee', 'licenseResale')
             """)
-        var result: [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal)] = [:]
+        var result: [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal, users: Decimal)] = [:]
         for row in rows {
             let window = try AgreementWindow(row)
             guard let effective = CalendarDate(yyyymmdd: Int(try row.decode(column: "effective_date", as: Int64.self))) else { continue }
@@ -79,6 +80,10 @@ extension KPIEngine {
             let quantity = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
             let unitCost = try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:))
             let fixedFee = try row.decode(column: "billing_model", as: String.self) == Agreement.BillingModel.fixedFee.rawValue
+            let product = try row.decode(column: "product_identifier", as: String.self)
+            let description = try row.decode(column: "description", as: String?.self)
+            // The same rule as `AgreementAddition.billsUsers`.
+            let billsUsers = fixedFee && (product.localizedCaseInsensitiveContains("user") || (description?.localizedCaseInsensitiveContains("user") ?? false))
             let value = fixedFee
                 ? componentRules.productValue(
                     quantity: quantity, unitPrice: FixedPoint.decimal(micros: try row.decode(column: "price", as: Int64.self)), unitCost: unitCost)
@@ -86,8 +91,9 @@ extension KPIEngine {
             for month in months {
                 let day = month.firstDay
                 guard window.inForce(on: day), effective <= day, lineCancelled.map({ day < $0 }) ?? true else { continue }
-                result[month, default: (0, 0)].cost += quantity * (unitCost ?? 0)
-                result[month, default: (0, 0)].fixedFeeProductValue += value
+                result[month, default: (0, 0, 0)].cost += quantity * (unitCost ?? 0)
+                result[month, default: (0, 0, 0)].fixedFeeProductValue += value
+                if billsUsers { result[month, default: (0, 0, 0)].users += quantity }
             }
         }
         return result

@@ -90,7 +90,8 @@ public struct KPIEngine: Sendable {
                 fixedFeeShadowBillable: Money(entries.fixedFeeShadowBillable, currency),
                 meanTimeEntryLagHours: entries.count > 0 ? Decimal(entries.lagMilliseconds) / 3_600_000 / Decimal(entries.count) : nil,
                 lateTimeEntries: entries.late, billableHours: Hours(entries.billableHours), fixedFeeHours: Hours(entries.fixedFeeHours),
-                additionCost: Money(additions[month]?.cost ?? 0, currency), productCost: Money(productCost[month] ?? 0, currency))
+                additionCost: Money(additions[month]?.cost ?? 0, currency), productCost: Money(productCost[month] ?? 0, currency),
+                billedUsers: additions[month]?.users ?? 0)
         }
     }
 

@@ -109,6 +109,11 @@ public struct MonthScorecard: Sendable, Codable, Equatable {
     public var additionCost: Money
     /// `product_cost`: Σ quantity × unit cost of product lines on invoices dated in the month.
     public var productCost: Money
+    /// `billed_users`: Σ quantity of the additions in force on the 1st of fixed-fee agreements in force that day whose
+    /// product identifier or description names users (`AgreementAddition.billsUsers`).
+    public var billedUsers: Decimal
+    /// `mrr.per_user`: MRR ÷ billed users.
+    public var mrrPerUser: Money? { billedUsers > 0 ? Money(mrr.amount / billedUsers, currency) : nil }
 
     // MARK: Variants (docs/kpis.md, "Variants")
 

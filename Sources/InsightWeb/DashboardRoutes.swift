@@ -21,7 +21,9 @@ extension WebApp {
         router.get("/c/:tenant/receivables") { request, context in try await receivables(request, context) }
         router.get("/c/:tenant/health") { _, context in try await health(context) }
         router.get("/c/:tenant/revenue") { request, context in try await trendPage(request, context, page: .revenue) }
+        router.get("/c/:tenant/revenue/:month") { _, context in try await revenueMonth(context) }
         router.get("/c/:tenant/service") { request, context in try await trendPage(request, context, page: .service) }
+        router.get("/c/:tenant/sales") { request, context in try await trendPage(request, context, page: .sales) }
         router.get("/c/:tenant/settings") { _, context in try await settingsPage(context) }
         router.post("/c/:tenant/settings/invitations") { request, context -> HTML in
             let (tenant, user, role) = try await company(context, requiring: .admin)
@@ -402,9 +404,15 @@ extension WebApp {
     // MARK: Revenue and service desk trends
 
     enum TrendPage: String {
-        case revenue, service
+        case revenue, service, sales
 
-        var title: String { self == .revenue ? "Revenue and MRR" : "Service desk" }
+        var title: String {
+            switch self {
+            case .revenue: "Revenue and MRR"
+            case .service: "Service desk"
+            case .sales: "Sales"
+            }
+        }
         var kpis: [String] {
             switch self {
             case .revenue:
@@ -415,10 +423,18 @@ extension WebApp {
             case .service:
                 ["tickets.opened", "tickets.closed", "kill_rate", "same_day_close", "tickets.reactive", "endpoints", "tickets_per_endpoint",
                  "reactive_tickets_per_endpoint", "first_response.mean", "first_response.median", "resolution.mean", "resolution.median",
-                 "sla_compliance", "utilization"]
+                 "reactive_hours_per_endpoint", "sla_compliance", "utilization"]
+            case .sales:
+                ["won", "won.recurring_value", "won.average_deal", "lost", "win_rate", "mrr.new", "mrr.churn"]
             }
         }
-        var chartKPI: String { self == .revenue ? "mrr" : "tickets.opened" }
+        var chartKPI: String {
+            switch self {
+            case .revenue: "mrr"
+            case .service: "tickets.opened"
+            case .sales: "won.recurring_value"
+            }
+        }
     }
 
     /// A KPI-by-month table over the chosen months, with a chart of the page's lead KPI and a CSV export.
@@ -436,7 +452,11 @@ extension WebApp {
         }
         let id = tenant.id.rawValue
         let months = first.distance(to: last) + 1
-        let header: [HTML] = trend.map { "<th class=\"num\">\(shortMonth($0.month))</th>" }
+        let header: [HTML] = trend.map { card in
+            page == .revenue
+                ? "<th class=\"num\"><a href=\"/c/\(id)/revenue/\(card.month.description)\">\(shortMonth(card.month))</a></th>"
+                : "<th class=\"num\">\(shortMonth(card.month))</th>"
+        }
         let rows: [HTML] = kpis.map { kpi in
             let cells: [HTML] = trend.map { "<td class=\"num\">\(value(kpi.value(in: $0), unit: kpi.unit, currency: tenant.baseCurrency))</td>" }
             return "<tr><th>\(kpi.name.trimmingCharacters(in: .whitespaces))</th>\(cells)</tr>"
@@ -447,12 +467,61 @@ extension WebApp {
                 self.value($0, unit: kpi.unit, currency: tenant.baseCurrency)
             }
         }
+        // Numbers that exist only now (as last synced): the open pipeline, and the ticket backlog by age.
+        var now: HTML?
+        if page != .revenue {
+            let today = tenant.calendar.day(of: .now)
+            let position = try await cache.value(tenant: tenant.id, key: "position|\(today)") { [store] in
+                try await KPIEngine(store: store, tenant: tenant).position(on: today)
+            }
+            if page == .sales {
+                now = """
+                    <section class="tiles"><article class="tile" data-kpi="pipeline"><h3>Open pipeline</h3><div class="value">\(Format.money(position.pipeline))</div>\
+                    <span class="change">\(position.openDeals) open deals</span></article>\
+                    <article class="tile" data-kpi="pipeline.weighted"><h3>Weighted pipeline</h3><div class="value">\(Format.money(position.weightedPipeline))</div></article></section>
+                    """
+            } else {
+                let buckets: [HTML] = BusinessPosition.backlogBuckets.map { bucket in
+                    "<tr><td>\(bucket.name) days</td><td class=\"num\" data-bucket=\"\(bucket.name)\">\(position.ticketBacklog[bucket.name] ?? 0)</td></tr>"
+                }
+                now = """
+                    <section class="card"><h2>Open tickets today by age: \(position.openTickets)</h2>\
+                    <table><thead><tr><th>Age</th><th class="num">Tickets</th></tr></thead><tbody>\(buckets)</tbody></table></section>
+                    """
+            }
+        }
         return try Layout.page(title: page.title, user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: page.rawValue), """
             <h1>\(page.title), \(first.description) to \(last.description)</h1>\(monthPicker("/c/\(id)/\(page.rawValue)", month: last, months: months))
+            \(now)
             <p><a href="/c/\(id)/\(page.rawValue)?month=\(last.description)&amp;months=\(months)&amp;format=csv">Download CSV</a></p>
             <section class="card">\(chart)</section>
             <div class="scroll"><table><thead><tr><th>KPI</th>\(header)</tr></thead><tbody>\(rows)</tbody></table></div>
             """).response(from: request, context: context)
+    }
+
+    /// The invoices behind one month's revenue, by kind.
+    private func revenueMonth(_ context: WebContext) async throws -> HTML {
+        let (tenant, user, _) = try await company(context)
+        guard let month = context.parameters.get("month").flatMap(YearMonth.init) else { throw WebError.notFound }
+        let lines = try await KPIEngine(store: store, tenant: tenant).revenueLines(month)
+        let zero = Money.zero(tenant.baseCurrency)
+        let kinds: [HTML] = RevenueKind.allCases.map { kind in
+            let total = lines.filter { $0.kind == kind }.reduce(zero) { $0 + $1.subtotal }
+            return "<tr><td>\(kind.rawValue)</td><td class=\"num\" data-kind=\"\(kind.rawValue)\">\(Format.money(total))</td></tr>"
+        }
+        let rows: [HTML] = lines.map {
+            "<tr><td>\($0.date.description)</td><td>\($0.number)</td><td>\($0.companyName)</td><td>\($0.kind.rawValue)</td><td class=\"num\">\(Format.money($0.subtotal))</td></tr>"
+        }
+        let total = lines.reduce(zero) { $0 + $1.subtotal }
+        return Layout.page(title: "Revenue \(month)", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "revenue"), """
+            <h1>Revenue of \(monthName(month)): <span data-kpi="revenue">\(Format.money(total))</span></h1>
+            <p><a href="/c/\(tenant.id.rawValue)/revenue?month=\(month.description)">Revenue by month</a></p>
+            <h2>By kind</h2><table><tbody>\(kinds)</tbody></table>
+            <h2>Invoices</h2><table><thead><tr><th>Date</th><th>Number</th><th>Client</th><th>Kind</th><th class="num">Subtotal</th></tr></thead>\
+            <tbody>\(rows)</tbody></table>
+            <p class="hint">Subtotals before tax; credit memos count negative. The kind follows the invoice's agreement, else its project, \
+            else products (docs/kpis.md, "Revenue").</p>
+            """)
     }
 
     // MARK: Receivables, health, settings

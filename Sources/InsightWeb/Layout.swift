@@ -10,7 +10,7 @@ enum Layout {
 
     static func page(title: String, user: UserAccount?, csrf: String = "", nav: Nav? = nil, flash: String? = nil, _ content: HTML) -> HTML {
         let links: [(String, String)] = [
-            ("", "Home"), ("revenue", "Revenue"), ("mrr", "MRR bridge"), ("agreements", "Agreements"), ("clients", "Clients"), ("people", "People"), ("service", "Service desk"),
+            ("", "Home"), ("revenue", "Revenue"), ("mrr", "MRR bridge"), ("agreements", "Agreements"), ("clients", "Clients"), ("people", "People"), ("service", "Service desk"), ("sales", "Sales"),
             ("projects", "Projects"), ("products", "Products"), ("pricing", "Price gap"), ("receivables", "Receivables"),
             ("health", "Data health"), ("sync", "Sync"), ("settings", "Settings"),
         ]

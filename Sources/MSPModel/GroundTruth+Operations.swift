@@ -29,6 +29,8 @@ public struct MonthOperationsTruth: Sendable, Codable, Equatable {
     public var additionCost: Money
     /// Σ quantity × unit cost of product lines on the month's invoices.
     public var productCost: Money
+    /// Σ quantity of user-billing additions (`AgreementAddition.billsUsers`) of fixed-fee agreements in force on the 1st.
+    public var billedUsers: Decimal
 }
 
 /// A project's profitability to date.
@@ -96,11 +98,13 @@ extension GroundTruth {
         let additionsByAgreement = Dictionary(grouping: snapshot.additions, by: \.agreementID)
         var productValue: [YearMonth: Decimal] = [:]
         var additionCost: [YearMonth: Decimal] = [:]
+        var users: [YearMonth: Decimal] = [:]
         for agreement in snapshot.agreements where agreement.billingModel == .fixedFee || agreement.billingModel == .licenseResale {
             for month in snapshot.reportedMonths where inForce(agreement, on: month.firstDay) {
                 for line in additionsByAgreement[agreement.id] ?? [] where line.isActive(on: month.firstDay) {
                     additionCost[month, default: 0] += line.quantity * (line.unitCost?.amount ?? 0)
                     guard agreement.billingModel == .fixedFee else { continue }
+                    if line.billsUsers { users[month, default: 0] += line.quantity }
                     productValue[month, default: 0] += ComponentRules.standard.productValue(
                         quantity: line.quantity, unitPrice: line.unitPrice.amount, unitCost: line.unitCost?.amount)
                 }
@@ -129,7 +133,8 @@ extension GroundTruth {
                 efficiency: shadowBillable.isZero ? nil : laborRevenue.amount / shadowBillable.amount,
                 meanTimeEntryLagHours: entries.count > 0 ? Decimal(entries.milliseconds) / 3_600_000 / Decimal(entries.count) : nil,
                 lateTimeEntries: entries.late, billableHours: billable[month] ?? .zero, fixedFeeHours: fixedFeeHours[month] ?? .zero,
-                additionCost: Money(additionCost[month] ?? 0, currency), productCost: Money(productCost[month] ?? 0, currency))
+                additionCost: Money(additionCost[month] ?? 0, currency), productCost: Money(productCost[month] ?? 0, currency),
+                billedUsers: users[month] ?? 0)
         }
     }
 

@@ -69,10 +69,12 @@ extension GroundTruth {
             result[id]?.availableHours += (members[id]?.dailyCapacity ?? .zero) * Decimal(weekdays)
         }
         let laborRevenue = Dictionary(uniqueKeysWithValues: truths.compactMap { truth in truth.laborRevenue.map { (truth.id, $0.amount) } })
-        for (agreement, shares) in fixedFeeHours {
+        // In a fixed order (agreement, then member ids): the shares are quotients, and Decimal sums of them depend on the
+        // order of addition; dictionaries iterate in a different order in every process.
+        for (agreement, shares) in fixedFeeHours.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let total = shares.values.reduce(0, +)
             guard total > 0 else { continue }
-            for (member, hours) in shares {
+            for (member, hours) in shares.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 result[member]?.fixedFeeRevenue += Money((laborRevenue[agreement] ?? 0) * hours / total, currency)
             }
         }

@@ -40,9 +40,12 @@ extension KPIEngineTests {
             let clientHours = monthTruth.laborHours.filter { $0.key != "internal" && $0.key != "timeOff" }.values.reduce(Decimal(0)) { $0 + $1.value }
             close(card.clientUtilization, clientHours / (8 * weekdays * Decimal(truth.activeMembers)), "client utilization \(month)")
             close(card.fixedFeeEffectiveRate?.amount, truth.fixedFeeLaborRevenue.amount / truth.fixedFeeHours.value, "fixed-fee rate \(month)")
+            #expect(card.billedUsers == truth.billedUsers, "billed users \(month)")
+            #expect(card.mrrPerUser == (truth.billedUsers > 0 ? Money(monthTruth.mrr.amount / truth.billedUsers, monthTruth.mrr.currency) : nil), "MRR per user \(month)")
             close(card.reactiveHoursPerEndpoint, monthTruth.laborHours["reactive"]!.value / Decimal(monthTruth.endpoints), "RHEM \(month)")
         }
-        // The numbers are exercised: efficiency moves month to month and some entries are late.
+        // The numbers are exercised: efficiency moves month to month, some entries are late, users are billed.
+        #expect(mediumTruth.operations.allSatisfy { $0.billedUsers > 0 })
         #expect(Set(mediumTruth.operations.compactMap(\.efficiency)).count > 12)
         #expect(mediumTruth.operations.contains { $0.lateTimeEntries > 0 } && mediumTruth.operations.allSatisfy { $0.recurringClients > 0 })
         // Σ late entries over the span = the late entries the health check finds in it.
@@ -111,5 +114,20 @@ extension KPIEngineTests {
         let ageing = try await engine.receivablesAgeing(on: mediumSnapshot.asOfDate)
         #expect(receivables.reduce(Money.zero(mediumTenant.baseCurrency)) { $0 + $1.over60 } == ageing.over60)
         #expect(receivables.contains { $0.atRisk } && receivables.contains { !$0.atRisk })
+    }
+}
+
+/// docs/kpis.md's catalogue table lists every KPI with the unit and direction the code declares.
+@Test func everyKPIIsInTheCatalogueTable() throws {
+    let docs = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../docs/kpis.md").standardizedFileURL, encoding: .utf8)
+    func direction(_ higherIsBetter: Bool?) -> String { higherIsBetter.map { $0 ? "higher" : "lower" } ?? "neither" }
+    for kpi in KPICatalogue.scorecard {
+        let row = "| `\(kpi.id)` | \(kpi.name.trimmingCharacters(in: .whitespaces)) | \(kpi.unit.rawValue) | \(direction(kpi.higherIsBetter)) | month |"
+        #expect(docs.contains(row), "missing or different: \(row)")
+    }
+    for kpi in KPICatalogue.position {
+        let row = "| `\(kpi.id)` | \(kpi.name) | \(kpi.unit.rawValue) | \(direction(kpi.higherIsBetter)) | position |"
+        #expect(docs.contains(row), "missing or different: \(row)")
     }
 }

@@ -201,6 +201,21 @@ struct WebAppEndToEndTests {
                 let opened = try #require(service.body.split(separator: "\r\n").first { $0.hasPrefix("tickets.opened,") })
                 #expect(opened.split(separator: ",").last.map(String.init) == "\(after.ticketsOpened)")
                 #expect(try await browser.get("/c/\(id)/revenue?month=\(month)").body.contains("Revenue and MRR"))
+                // Sales: the month's deals and today's pipeline; the service desk shows today's backlog by age.
+                let position = try await engine.position(on: tenant.calendar.day(of: .now))
+                let sales = try await browser.get("/c/\(id)/sales?month=\(month)").body
+                #expect(sales.contains("data-kpi=\"pipeline\"><h3>Open pipeline</h3><div class=\"value\">\(formatMoney(position.pipeline.amount))"))
+                let serviceDesk = try await browser.get("/c/\(id)/service?month=\(month)").body
+                #expect(serviceDesk.contains("Open tickets today by age: \(position.openTickets)"))
+                // Drill-down from a month's revenue to its invoices: they add up, in total and by kind.
+                let revenueLines = try await engine.revenueLines(month)
+                #expect(revenueLines.reduce(Decimal(0)) { $0 + $1.subtotal.amount } == after.revenue.amount)
+                for kind in RevenueKind.allCases {
+                    #expect(revenueLines.filter { $0.kind == kind }.reduce(Decimal(0)) { $0 + $1.subtotal.amount } == after.revenueByKind[kind.rawValue]?.amount)
+                }
+                let revenueMonthPage = try await browser.get("/c/\(id)/revenue/\(month)")
+                #expect(revenueMonthPage.body.contains("<span data-kpi=\"revenue\">\(formatMoney(after.revenue.amount))</span>"))
+                #expect(try await browser.get("/c/\(id)/revenue?month=\(month)").body.contains("href=\"/c/\(id)/revenue/\(month)\""))
                 #expect(try await browser.get("/c/\(id)/settings").body.contains("owner@example.com"))
 
                 // The JSON API, with a token created in the settings, returns exact decimals.
@@ -240,7 +255,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/service", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/mrr", "/mrr.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/revenue/2026-10", "/service", "/sales", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/mrr", "/mrr.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")

@@ -9,6 +9,11 @@ public struct AgreementAddition: SourceRecord, Hashable {
     public var agreementID: ID<Agreement>
     /// The catalog item's identifier (e.g. `MS-WORKSTATION`).
     public var productIdentifier: String
+    /// Whether the line bills users (seats) rather than devices or services: its product identifier or description
+    /// names users ("MS-USER", "Managed user"). Counted by `billed_users` (docs/kpis.md).
+    public var billsUsers: Bool {
+        productIdentifier.localizedCaseInsensitiveContains("user") || (description?.localizedCaseInsensitiveContains("user") ?? false)
+    }
     public var description: String?
     public var quantity: Decimal
     public var unitPrice: Money
