@@ -484,9 +484,21 @@ extension WebApp {
                 let buckets: [HTML] = BusinessPosition.backlogBuckets.map { bucket in
                     "<tr><td>\(bucket.name) days</td><td class=\"num\" data-bucket=\"\(bucket.name)\">\(position.ticketBacklog[bucket.name] ?? 0)</td></tr>"
                 }
+                let boards = try await cache.value(tenant: tenant.id, key: "boards|\(first)|\(last)") { [store] in
+                    try await KPIEngine(store: store, tenant: tenant).ticketsByBoard(from: first, to: last)
+                }
+                let boardRows: [HTML] = boards.map { board in
+                    """
+                    <tr><td>\(board.board)</td><td class="num">\(board.opened)</td><td class="num">\(board.reactive)</td>\
+                    <td class="num">\(board.closed)</td><td class="num">\(Format.percent(board.killRate))</td><td class="num">\(Format.percent(board.slaCompliance))</td></tr>
+                    """
+                }
                 now = """
                     <section class="card"><h2>Open tickets today by age: \(position.openTickets)</h2>\
                     <table><thead><tr><th>Age</th><th class="num">Tickets</th></tr></thead><tbody>\(buckets)</tbody></table></section>
+                    <section class="card"><h2>By board, \(first.description) to \(last.description)</h2>\
+                    <table><thead><tr><th>Board</th><th class="num">Opened</th><th class="num">Reactive</th><th class="num">Closed</th>\
+                    <th class="num">Kill rate</th><th class="num">SLA met</th></tr></thead><tbody>\(boardRows)</tbody></table></section>
                     """
             }
         }

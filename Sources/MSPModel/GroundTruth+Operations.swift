@@ -275,3 +275,35 @@ extension GroundTruth {
         return result.values.sorted { $0.id.rawValue < $1.id.rawValue }
     }
 }
+
+/// One board's tickets over the reported months.
+public struct BoardTruth: Sendable, Codable, Equatable {
+    public var board: String
+    public var opened: Int
+    public var reactive: Int
+    public var closed: Int
+    public var slaDecided: Int
+    public var slaMet: Int
+}
+
+extension GroundTruth {
+    /// Tickets by board over the reported months, by board name.
+    static func boards(_ snapshot: MSPSnapshot) -> [BoardTruth] {
+        let reported = Set(snapshot.reportedMonths)
+        var boards: [String: BoardTruth] = [:]
+        for ticket in snapshot.tickets {
+            var board = boards[ticket.board] ?? BoardTruth(board: ticket.board, opened: 0, reactive: 0, closed: 0, slaDecided: 0, slaMet: 0)
+            if reported.contains(snapshot.calendar.month(of: ticket.createdAt)) {
+                board.opened += 1
+                if ticket.serviceClass == .reactive { board.reactive += 1 }
+                if let met = ticket.slaMet {
+                    board.slaDecided += 1
+                    if met { board.slaMet += 1 }
+                }
+            }
+            if let closed = ticket.closedAt, reported.contains(snapshot.calendar.month(of: closed)) { board.closed += 1 }
+            boards[ticket.board] = board
+        }
+        return boards.values.filter { $0.opened > 0 || $0.closed > 0 }.sorted { $0.board < $1.board }
+    }
+}

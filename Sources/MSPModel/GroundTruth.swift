@@ -118,6 +118,8 @@ public struct GroundTruth: Sendable, Codable, Equatable {
     public var people: [MemberTruth]
     /// Every client with an open balance at `asOf`, by id.
     public var receivablesByClient: [ClientReceivablesTruth]
+    /// Tickets by board over the reported months, by board.
+    public var boards: [BoardTruth]
     /// Receivables against sales, the open pipeline and project burn at `asOf`.
     public var position: PositionTruth
     /// Totals over the reported span.
@@ -372,6 +374,7 @@ public struct GroundTruth: Sendable, Codable, Equatable {
         self.receivablesByAge = ageing
         self.people = Self.people(snapshot, agreements: self.agreements)
         self.receivablesByClient = Self.receivablesByClient(snapshot)
+        self.boards = Self.boards(snapshot)
         self.flaws = snapshot.flaws
         self.counts = Dictionary(uniqueKeysWithValues: snapshot.counts)
     }

@@ -102,6 +102,16 @@ extension KPIEngineTests {
         let position = try await engine.position(on: mediumSnapshot.asOfDate)
         #expect(position.ticketBacklog == mediumTruth.position.ticketBacklog)
 
+        // Tickets by board: each board against the truth, and the boards add up to the span's tickets.
+        let boards = try await engine.ticketsByBoard(from: months[0], to: months[months.count - 1])
+        #expect(boards.map(\.board).sorted() == mediumTruth.boards.map(\.board))
+        for (board, truth) in zip(boards.sorted { $0.board < $1.board }, mediumTruth.boards) {
+            #expect(board.opened == truth.opened && board.reactive == truth.reactive && board.closed == truth.closed, "board \(board.board)")
+            #expect(board.slaDecided == truth.slaDecided && board.slaMet == truth.slaMet, "SLA of board \(board.board)")
+        }
+        #expect(boards.count > 1 && boards.reduce(0) { $0 + $1.opened } == trend.reduce(0) { $0 + $1.ticketsOpened })
+        #expect(boards.reduce(0) { $0 + $1.closed } == trend.reduce(0) { $0 + $1.ticketsClosed })
+
         // Open-invoice risk by client; the clients add up to the ageing.
         let receivables = try await engine.receivablesByClient(on: mediumSnapshot.asOfDate)
         #expect(receivables.map(\.id).sorted { $0.rawValue < $1.rawValue } == mediumTruth.receivablesByClient.map(\.id))

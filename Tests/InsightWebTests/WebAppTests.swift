@@ -207,6 +207,9 @@ struct WebAppEndToEndTests {
                 #expect(sales.contains("data-kpi=\"pipeline\"><h3>Open pipeline</h3><div class=\"value\">\(formatMoney(position.pipeline.amount))"))
                 let serviceDesk = try await browser.get("/c/\(id)/service?month=\(month)").body
                 #expect(serviceDesk.contains("Open tickets today by age: \(position.openTickets)"))
+                for board in try await engine.ticketsByBoard(from: month.advanced(by: -11), to: month) {
+                    #expect(serviceDesk.contains("<tr><td>\(board.board)</td><td class=\"num\">\(board.opened)</td><td class=\"num\">\(board.reactive)</td><td class=\"num\">\(board.closed)</td>"))
+                }
                 // Drill-down from a month's revenue to its invoices: they add up, in total and by kind.
                 let revenueLines = try await engine.revenueLines(month)
                 #expect(revenueLines.reduce(Decimal(0)) { $0 + $1.subtotal.amount } == after.revenue.amount)
