@@ -318,11 +318,15 @@ public enum KPIError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptMonth(Int)
     /// A stored value the engine cannot read (a damaged or hand-edited database).
     case corruptRow(table: String, column: String)
+    /// A ticket age bucket that is not one of ``BusinessPosition/backlogBuckets``.
+    case unknownBucket(String)
 
     public var description: String {
         switch self {
         case .corruptMonth(let value): "The store holds a date that is not a month (\(value)); the database may be damaged."
         case .corruptRow(let table, let column): "A row of \(table) has an unreadable \(column); the database may be damaged."
+        case .unknownBucket(let name):
+            "'\(name)' is not a ticket age: use one of \(BusinessPosition.backlogBuckets.map(\.name).joined(separator: ", "))."
         }
     }
 }

@@ -72,9 +72,11 @@ extension WebApp {
         return (last.advanced(by: -(months - 1)), last)
     }
 
-    /// A period form; `filters` are extra selects (name, label, options as value and text, the chosen value; "" = all).
+    /// A period form; `filters` are extra selects (name, label, options as value and text, the chosen value; "" = all);
+    /// `hidden` are filters the form keeps without offering a choice (a drill-down's member or client).
     func monthPicker(
-        _ path: String, month: YearMonth, months: Int? = nil, filters: [(name: String, label: String, options: [(String, String)], chosen: String)] = []
+        _ path: String, month: YearMonth, months: Int? = nil, filters: [(name: String, label: String, options: [(String, String)], chosen: String)] = [],
+        hidden: [(name: String, value: String)] = []
     ) -> HTML {
         let span: HTML? = months.map { months in
             let options: [HTML] = [1, 3, 6, 12, 24].map { "<option value=\"\($0)\"\($0 == months ? " selected" : "")>\($0)</option>" }
@@ -86,8 +88,9 @@ extension WebApp {
             }
             return "<label>\(filter.label) <select name=\"\(filter.name)\">\(options)</select></label>"
         }
+        let kept: [HTML] = hidden.filter { !$0.value.isEmpty }.map { "<input type=\"hidden\" name=\"\($0.name)\" value=\"\($0.value)\">" }
         return """
-            <div class="toolbar"><form method="get" action="\(path)"><label>Up to <input type="text" name="month" value="\(month.description)" pattern="[0-9]{4}-[0-9]{2}" size="8"></label>\(span)\(selects)<button class="secondary">Show</button></form></div>
+            <div class="toolbar"><form method="get" action="\(path)"><label>Up to <input type="text" name="month" value="\(month.description)" pattern="[0-9]{4}-[0-9]{2}" size="8"></label>\(span)\(selects)\(kept)<button class="secondary">Show</button></form></div>
             """
     }
 
@@ -95,7 +98,10 @@ extension WebApp {
     func parameter(_ request: Request, _ name: String) -> String { request.uri.queryParameters[Substring(name)].map(String.init) ?? "" }
 
     /// `value` percent-encoded for a query string.
-    func urlEncoded(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+    func urlEncoded(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? "" }
+
+    /// RFC 3986's unreserved characters: the rest are percent-encoded in a query value.
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     // MARK: Home
 
@@ -123,16 +129,19 @@ extension WebApp {
             guard let kpi = definition(id) else { continue }
             let series = trend.map { kpi.value(in: $0) ?? 0 }
             tiles.append(tile(kpi.name, value: kpi.value(in: current), previous: kpi.value(in: previous), unit: kpi.unit,
-                              currency: tenant.baseCurrency, higherIsBetter: kpi.higherIsBetter, spark: series, id: id))
+                              currency: tenant.baseCurrency, higherIsBetter: kpi.higherIsBetter, spark: series, id: id,
+                              link: DrillDown.path(for: id, tenant: tenant.id.rawValue, month: month)))
         }
         tiles.append(tile("AR over 60 days", value: ageing.over60.amount, previous: nil, unit: .money, currency: tenant.baseCurrency,
-                          higherIsBetter: false, spark: [], id: "ar.over_60"))
+                          higherIsBetter: false, spark: [], id: "ar.over_60",
+                          link: "/c/\(tenant.id.rawValue)/receivables/invoices?month=\(month)"))
         let revenueChart = Chart.bars(trend.map { (shortMonth($0.month), $0.revenue.amount) }, title: "Revenue by month, \(tenant.baseCurrency)") {
             Format.money(Money($0, tenant.baseCurrency))
         }
         let warnings: [HTML] = findings.map { "<li><strong>\($0.title)</strong> (\($0.count)): \($0.impact) <a href=\"/c/\(tenant.id.rawValue)/health\">Fix</a></li>" }
         let scorecardRows: [HTML] = KPICatalogue.scorecard.map { kpi in
-            "<tr><td>\(kpi.name)</td><td class=\"num\">\(value(kpi.value(in: current), unit: kpi.unit, currency: tenant.baseCurrency))</td><td class=\"num\">\(value(kpi.value(in: previous), unit: kpi.unit, currency: tenant.baseCurrency))</td></tr>"
+            let name: HTML = DrillDown.path(for: kpi.id, tenant: tenant.id.rawValue, month: month).map { "<a href=\"\($0)\">\(kpi.name)</a>" } ?? "\(kpi.name)"
+            return "<tr><td>\(name)</td><td class=\"num\">\(value(kpi.value(in: current), unit: kpi.unit, currency: tenant.baseCurrency))</td><td class=\"num\">\(value(kpi.value(in: previous), unit: kpi.unit, currency: tenant.baseCurrency))</td></tr>"
         }
         return Layout.page(title: "Home", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: ""), """
             <h1>\(tenant.name): \(monthName(month))</h1>\(monthPicker("/c/\(tenant.id.rawValue)/", month: month))
@@ -184,8 +193,9 @@ extension WebApp {
 
     private func tile(
         _ name: String, value current: Decimal?, previous: Decimal?, unit: KPIDefinition.Unit, currency: CurrencyCode,
-        higherIsBetter: Bool?, spark: [Decimal], id: String
+        higherIsBetter: Bool?, spark: [Decimal], id: String, link: String?
     ) -> HTML {
+        let title = name.trimmingCharacters(in: .whitespaces)
         var change: HTML = "<span class=\"change flat\">no previous month</span>"
         if let current, let previous {
             let delta = current - previous
@@ -199,7 +209,7 @@ extension WebApp {
             change = "<span class=\"change \(css)\">\(text)</span>"
         }
         return """
-            <article class="tile" data-kpi="\(id)"><h3>\(name.trimmingCharacters(in: .whitespaces))</h3>\
+            <article class="tile" data-kpi="\(id)"><h3>\(link.map { HTML("<a href=\"\($0)\">\(title)</a>") } ?? HTML("\(title)"))</h3>\
             <div class="value">\(value(current, unit: unit, currency: currency))</div>\(change)\(Chart.sparkline(spark, label: "\(name) over 12 months"))</article>
             """
     }
@@ -310,8 +320,9 @@ extension WebApp {
         let invoices: [HTML] = detail.invoices.map {
             "<tr><td>\($0.date.description)</td><td>\($0.number)</td><td class=\"num\">\(Format.money($0.subtotal))</td></tr>"
         }
+        let timeLink = "/c/\(tenant.id.rawValue)/time?" + query([("month", last.description), ("months", "\(first.distance(to: last) + 1)"), ("agreement", id)])
         let labor: [HTML] = detail.labor.map {
-            "<tr><td>\($0.memberName)</td><td class=\"num\">\(Format.number($0.hours.value, decimals: 2))</td><td class=\"num\">\(Format.money($0.cost))</td></tr>"
+            "<tr><td>\($0.memberName)</td><td class=\"num\"><a href=\"\(timeLink)&amp;member=\(urlEncoded($0.memberID.rawValue))\">\(Format.number($0.hours.value, decimals: 2))</a></td><td class=\"num\">\(Format.money($0.cost))</td></tr>"
         }
         return Layout.page(title: row.name, user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "agreements"), """
             <h1>\(row.companyName): \(row.name)</h1><p>\(Self.billingName(row.billingModel)), \(first.description) to \(last.description).
@@ -321,7 +332,7 @@ extension WebApp {
             <article class="tile"><h3>Addition cost</h3><div class="value">\(Format.money(row.additionCost))</div></article>
             <article class="tile"><h3>Profit</h3><div class="value">\(Format.money(row.profit))</div><span class="change">margin \(Format.percent(row.margin))</span></article></section>
             <h2>Invoices (revenue)</h2><table><thead><tr><th>Date</th><th>Number</th><th class="num">Subtotal</th></tr></thead><tbody>\(invoices)</tbody></table>
-            <h2>Time by member (hours and labor cost)</h2><table><thead><tr><th>Member</th><th class="num">Hours</th><th class="num">Labor cost</th></tr></thead><tbody>\(labor)</tbody></table>
+            <h2>Time by member (hours and labor cost) · <a href="\(timeLink)">every entry</a></h2><table><thead><tr><th>Member</th><th class="num">Hours</th><th class="num">Labor cost</th></tr></thead><tbody>\(labor)</tbody></table>
             <p class="hint">Addition cost: the agreement's additions in force on the 1st of each month, quantity × unit cost (see docs/kpis.md).</p>
             """)
     }
@@ -340,8 +351,9 @@ extension WebApp {
         let invoices: [HTML] = detail.invoices.map {
             "<tr><td>\($0.date.description)</td><td>\($0.number)</td><td class=\"num\">\(Format.money($0.subtotal))</td></tr>"
         }
+        let timeLink = "/c/\(tenant.id.rawValue)/time?" + query([("month", last.description), ("months", "\(first.distance(to: last) + 1)"), ("client", id)])
         let labor: [HTML] = detail.labor.map {
-            "<tr><td>\($0.memberName)</td><td class=\"num\">\(Format.number($0.hours.value, decimals: 2))</td><td class=\"num\">\(Format.money($0.cost))</td></tr>"
+            "<tr><td>\($0.memberName)</td><td class=\"num\"><a href=\"\(timeLink)&amp;member=\(urlEncoded($0.memberID.rawValue))\">\(Format.number($0.hours.value, decimals: 2))</a></td><td class=\"num\">\(Format.money($0.cost))</td></tr>"
         }
         return Layout.page(title: row.name, user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "clients"), """
             <h1>\(row.name), \(first.description) to \(last.description)</h1>
@@ -354,7 +366,7 @@ extension WebApp {
             <th class="num">Labor cost</th><th class="num">Addition cost</th><th class="num">Profit</th><th class="num">Margin</th>\
             <th class="num">Effective rate</th><th class="num">Shadow billable</th><th class="num">Efficiency</th></tr></thead><tbody>\(agreements)</tbody></table>
             <h2>Invoices (revenue)</h2><table><thead><tr><th>Date</th><th>Number</th><th class="num">Subtotal</th></tr></thead><tbody>\(invoices)</tbody></table>
-            <h2>Time by member (hours and labor cost)</h2><table><thead><tr><th>Member</th><th class="num">Hours</th><th class="num">Labor cost</th></tr></thead><tbody>\(labor)</tbody></table>
+            <h2>Time by member (hours and labor cost) · <a href="\(timeLink)">every entry</a></h2><table><thead><tr><th>Member</th><th class="num">Hours</th><th class="num">Labor cost</th></tr></thead><tbody>\(labor)</tbody></table>
             <p class="hint">The invoices add up to the revenue, the time to the labor cost, the agreements' addition costs to the client's; \
             product cost is the product lines on these invoices (see docs/kpis.md).</p>
             """)
@@ -453,9 +465,11 @@ extension WebApp {
         let id = tenant.id.rawValue
         let months = first.distance(to: last) + 1
         let header: [HTML] = trend.map { card in
-            page == .revenue
-                ? "<th class=\"num\"><a href=\"/c/\(id)/revenue/\(card.month.description)\">\(shortMonth(card.month))</a></th>"
-                : "<th class=\"num\">\(shortMonth(card.month))</th>"
+            switch page {
+            case .revenue: "<th class=\"num\"><a href=\"/c/\(id)/revenue/\(card.month.description)\">\(shortMonth(card.month))</a></th>"
+            case .service: "<th class=\"num\"><a href=\"/c/\(id)/tickets?month=\(card.month.description)&amp;months=1\">\(shortMonth(card.month))</a></th>"
+            default: "<th class=\"num\">\(shortMonth(card.month))</th>"
+            }
         }
         let rows: [HTML] = kpis.map { kpi in
             let cells: [HTML] = trend.map { "<td class=\"num\">\(value(kpi.value(in: $0), unit: kpi.unit, currency: tenant.baseCurrency))</td>" }
@@ -482,14 +496,14 @@ extension WebApp {
                     """
             } else {
                 let buckets: [HTML] = BusinessPosition.backlogBuckets.map { bucket in
-                    "<tr><td>\(bucket.name) days</td><td class=\"num\" data-bucket=\"\(bucket.name)\">\(position.ticketBacklog[bucket.name] ?? 0)</td></tr>"
+                    "<tr><td><a href=\"/c/\(id)/tickets?span=open&amp;age=\(bucket.name)\">\(bucket.name) days</a></td><td class=\"num\" data-bucket=\"\(bucket.name)\">\(position.ticketBacklog[bucket.name] ?? 0)</td></tr>"
                 }
                 let boards = try await cache.value(tenant: tenant.id, key: "boards|\(first)|\(last)") { [store] in
                     try await KPIEngine(store: store, tenant: tenant).ticketsByBoard(from: first, to: last)
                 }
                 let boardRows: [HTML] = boards.map { board in
                     """
-                    <tr><td>\(board.board)</td><td class="num">\(board.opened)</td><td class="num">\(board.reactive)</td>\
+                    <tr><td>\(board.board)</td><td class="num"><a href="/c/\(id)/tickets?\(query([("month", last.description), ("months", "\(months)"), ("board", board.board)]))">\(board.opened)</a></td><td class="num">\(board.reactive)</td>\
                     <td class="num">\(board.closed)</td><td class="num">\(Format.percent(board.killRate))</td><td class="num">\(Format.percent(board.slaCompliance))</td></tr>
                     """
                 }
@@ -546,14 +560,16 @@ extension WebApp {
         let clients = try await engine.receivablesByClient(on: month.lastDay)
         let risk: [HTML] = clients.map { client in
             """
-            <tr\(client.atRisk ? " class=\"risk\"" : "")><td>\(client.name)</td><td class="num">\(client.openInvoices)</td>\
+            <tr\(client.atRisk ? " class=\"risk\"" : "")><td>\(client.name)</td><td class="num"><a href="/c/\(tenant.id.rawValue)/receivables/invoices?\(query([("month", month.description), ("client", client.id.rawValue)]))">\(client.openInvoices)</a></td>\
             <td class="num">\(Format.money(client.balance))</td><td class="num\(client.atRisk ? " neg" : "")">\(Format.money(client.over60))</td>\
             <td class="num">\(max(client.oldestDaysPastDue, 0))</td></tr>
             """
         }
         let order = ["current", "1-30", "31-60", "61-90", "90+"]
         let keys = order.filter { ageing.byBucket[$0] != nil } + ageing.byBucket.keys.filter { !order.contains($0) }.sorted()
-        let rows: [HTML] = keys.map { "<tr><td>\($0)</td><td class=\"num\">\(Format.money(ageing.byBucket[$0]!))</td></tr>" }
+        let rows: [HTML] = keys.map {
+            "<tr><td><a href=\"/c/\(tenant.id.rawValue)/receivables/invoices?\(query([("month", month.description), ("bucket", $0)]))\">\($0)</a></td><td class=\"num\">\(Format.money(ageing.byBucket[$0]!))</td></tr>"
+        }
         let chart = Chart.bars(keys.map { ($0, ageing.byBucket[$0]!.amount) }, title: "Open receivables by days past due") {
             Format.money(Money($0, tenant.baseCurrency))
         }

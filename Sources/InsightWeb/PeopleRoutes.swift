@@ -33,7 +33,8 @@ extension WebApp {
         }
         let body: [HTML] = rows.map { row in
             """
-            <tr><td>\(row.name)</td><td class="num">\(Format.number(row.availableHours.value, decimals: 0))</td>\
+            <tr><td><a href="/c/\(tenant.id.rawValue)/time?\(query([("month", last.description), ("months", "\(first.distance(to: last) + 1)"), ("member", row.id.rawValue)]))">\(row.name)</a></td>\
+            <td class="num">\(Format.number(row.availableHours.value, decimals: 0))</td>\
             <td class="num">\(Format.number(row.clientHours.value, decimals: 0))</td><td class="num">\(Format.percent(row.utilization))</td>\
             <td class="num">\(Format.percent(row.billableUtilization))</td><td class="num">\(Format.percent(row.realizedUtilization))</td>\
             <td class="num">\(Format.money(row.laborCost))</td><td class="num">\(Format.money(row.revenue))</td>\

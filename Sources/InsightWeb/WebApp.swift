@@ -68,6 +68,7 @@ public struct WebApp: Sendable {
         addProjectRoutes(to: router)
         addPreferencesRoutes(to: router)
         addPeopleRoutes(to: router)
+        addRecordRoutes(to: router)
         addMRRRoutes(to: router)
         addAPIRoutes(to: router)
         return router

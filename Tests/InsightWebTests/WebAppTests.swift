@@ -208,7 +208,8 @@ struct WebAppEndToEndTests {
                 let serviceDesk = try await browser.get("/c/\(id)/service?month=\(month)").body
                 #expect(serviceDesk.contains("Open tickets today by age: \(position.openTickets)"))
                 for board in try await engine.ticketsByBoard(from: month.advanced(by: -11), to: month) {
-                    #expect(serviceDesk.contains("<tr><td>\(board.board)</td><td class=\"num\">\(board.opened)</td><td class=\"num\">\(board.reactive)</td><td class=\"num\">\(board.closed)</td>"))
+                    #expect(serviceDesk.contains("<tr><td>\(board.board)</td>"))
+                    #expect(serviceDesk.contains("\">\(board.opened)</a></td><td class=\"num\">\(board.reactive)</td><td class=\"num\">\(board.closed)</td>"))
                 }
                 // Drill-down from a month's revenue to its invoices: they add up, in total and by kind.
                 let revenueLines = try await engine.revenueLines(month)
@@ -258,7 +259,7 @@ struct WebSecurityTests {
             let aliceToken = try await alice.post("/c/\(a)/settings/tokens", [("name", "alice")])
             let token = try #require(aliceToken.body.range(of: "<code>pi_").map { String(aliceToken.body[aliceToken.body.index($0.lowerBound, offsetBy: 6)...].prefix { $0 != "<" }) })
 
-            for path in ["/", "/revenue", "/revenue/2026-10", "/service", "/sales", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/mrr", "/mrr.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
+            for path in ["/", "/revenue", "/revenue/2026-10", "/service", "/sales", "/agreements", "/agreements/1", "/agreements.csv", "/clients", "/clients.csv", "/clients/1", "/receivables", "/projects", "/projects.csv", "/products", "/products.csv", "/pricing", "/pricing.csv", "/people", "/people.csv", "/mrr", "/mrr.csv", "/time", "/time.csv", "/tickets", "/tickets.csv", "/receivables/invoices", "/receivables/invoices.csv", "/health", "/settings", "/settings/kpis", "/settings/credentials", "/sync", "/guide", "/eula"] {
                 let page = try await alice.get("/c/\(b)\(path)")
                 #expect(page.status == .notFound, "GET /c/B\(path) gave \(page.status)")
                 #expect(!page.body.contains("Bravo"), "GET /c/B\(path) leaked the company name")

@@ -130,6 +130,42 @@ final class Browser: @unchecked Sendable {
     }
 }
 
+extension Browser {
+    /// Signs up, registers a company, accepts the licence, saves ConnectWise credentials and runs the first sync to
+    /// the end; returns the company's id.
+    func onboard(connectWise credentials: ConnectWiseCredentials, email: String = "owner@drill.example") async throws -> String {
+        try await signUp(email: email)
+        let id = try await registerCompany("Drill MSP")
+        try await get("/c/\(id)/eula")
+        try await post("/c/\(id)/eula", [("accept", "yes"), ("version", "2026-11")])
+        try await get("/c/\(id)/settings/credentials")
+        let saved = try await post("/c/\(id)/settings/credentials", [
+            ("site", credentials.siteURL), ("company", credentials.companyID), ("public_key", credentials.publicKey),
+            ("private_key", credentials.privateKey.reveal()), ("client_id", credentials.clientID),
+        ])
+        #expect(saved.body.contains("Connection works"), "\(saved.body)")
+        try await post("/c/\(id)/sync")
+        var page = try await get("/c/\(id)/sync")
+        for _ in 0..<300 where page.headers[HTTPField.Name("Refresh")!] != nil {
+            try await Task.sleep(for: .milliseconds(200))
+            page = try await get("/c/\(id)/sync")
+        }
+        #expect(page.body.contains("Sync complete"), "\(page.body)")
+        return id
+    }
+
+    /// The decimals of CSV column `name` in `body` (columns counted from the end: names before them may hold quoted
+    /// commas).
+    func csvColumn(_ body: String, _ name: String) -> [Decimal] {
+        let lines = body.split(separator: "\r\n")
+        guard let header = lines.first.map({ Array($0.split(separator: ",").reversed()) }), let index = header.firstIndex(of: Substring(name)) else {
+            Issue.record("no \(name) column")
+            return []
+        }
+        return lines.dropFirst().map { Decimal(string: String(Array($0.split(separator: ",", omittingEmptySubsequences: false).reversed())[index])) ?? 0 }
+    }
+}
+
 /// Runs `body` with the web app live on 127.0.0.1 over a fresh store, and the log it writes.
 func withWebApp(
     database: TestDatabase = .sqlite, _ body: @escaping @Sendable (any TestClientProtocol, Store, LogRecorder) async throws -> Void
