@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import InsightCore
 import InsightStore
 import SQLKit
@@ -274,5 +274,64 @@ extension KPIEngine {
                 balance: Money(FixedPoint.decimal(micros: try row.decode(column: "balance_micros", as: Int64.self)), currency),
                 daysPastDue: late, bucket: ReceivablesAgeing.bucket(daysPastDue: late))
         }
+    }
+}
+
+/// One opportunity behind the sales numbers.
+public struct DealLine: Sendable, Equatable {
+    public var id: ID<Opportunity>
+    public var name: String
+    public var companyID: ID<Company>
+    public var companyName: String
+    public var stage: String
+    public var outcome: Opportunity.Outcome
+    public var oneTimeValue: Money
+    /// Monthly recurring value.
+    public var recurringValue: Money
+    /// 0 … 1.
+    public var probability: Decimal
+    public var expectedCloseDate: CalendarDate
+    public var closedDate: CalendarDate?
+    /// One-time value + 12 × monthly recurring value, as `pipeline` and `won.average_deal` count a deal.
+    public var value: Money { oneTimeValue + Money(12 * recurringValue.amount, recurringValue.currency) }
+}
+
+extension KPIEngine {
+    /// Opportunities with `outcome`: won or lost ones closed in `first`…`last` (as `won`, `lost` count them), or the
+    /// open ones as last synced (the pipeline); the largest value first.
+    public func deals(_ outcome: Opportunity.Outcome, from first: YearMonth, to last: YearMonth) async throws -> [DealLine] {
+        var conditions: SQLQueryString = "o.tenant_id = \(bind: tenant.id.rawValue) AND o.deleted_at_ms IS NULL AND o.outcome = \(bind: outcome.rawValue)"
+        if outcome != .open {
+            conditions += " AND o.closed_date BETWEEN \(bind: first.firstDay.yyyymmdd) AND \(bind: last.lastDay.yyyymmdd)"
+        }
+        return try await query("""
+            SELECT o.source_id, o.name, o.company_id, COALESCE(c.name, o.company_id) AS company_name, o.stage, o.one_time_value_micros,
+                   o.recurring_value_micros, o.probability_micros, o.expected_close_date, o.closed_date
+            FROM opportunities o
+            LEFT JOIN companies c ON c.tenant_id = o.tenant_id AND c.source = o.source AND c.source_id = o.company_id AND c.deleted_at_ms IS NULL
+            WHERE \(conditions)
+            """).map { row in
+            guard let expected = CalendarDate(yyyymmdd: try row.decode(column: "expected_close_date", as: Int.self)) else {
+                throw KPIError.corruptRow(table: "opportunities", column: "expected_close_date")
+            }
+            return DealLine(
+                id: ID(try row.decode(column: "source_id", as: String.self)), name: try row.decode(column: "name", as: String.self),
+                companyID: ID(try row.decode(column: "company_id", as: String.self)),
+                companyName: try row.decode(column: "company_name", as: String.self), stage: try row.decode(column: "stage", as: String.self),
+                outcome: outcome,
+                oneTimeValue: Money(FixedPoint.decimal(micros: try row.decode(column: "one_time_value_micros", as: Int64.self)), currency),
+                recurringValue: Money(FixedPoint.decimal(micros: try row.decode(column: "recurring_value_micros", as: Int64.self)), currency),
+                probability: FixedPoint.decimal(micros: try row.decode(column: "probability_micros", as: Int64.self)),
+                expectedCloseDate: expected,
+                closedDate: try row.decode(column: "closed_date", as: Int?.self).flatMap(CalendarDate.init(yyyymmdd:)))
+        }
+        .sorted { ($0.value.amount, $1.id.rawValue) > ($1.value.amount, $0.id.rawValue) }
+    }
+
+    /// The stored companies, by name then id: the choices of a client filter.
+    public func companyNames() async throws -> [(id: ID<Company>, name: String)] {
+        try await query("""
+            SELECT source_id, name FROM companies WHERE tenant_id = \(bind: tenant.id.rawValue) AND deleted_at_ms IS NULL ORDER BY name, source_id
+            """).map { (ID(try $0.decode(column: "source_id", as: String.self)), try $0.decode(column: "name", as: String.self)) }
     }
 }

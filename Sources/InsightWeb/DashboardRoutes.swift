@@ -468,7 +468,7 @@ extension WebApp {
             switch page {
             case .revenue: "<th class=\"num\"><a href=\"/c/\(id)/revenue/\(card.month.description)\">\(shortMonth(card.month))</a></th>"
             case .service: "<th class=\"num\"><a href=\"/c/\(id)/tickets?month=\(card.month.description)&amp;months=1\">\(shortMonth(card.month))</a></th>"
-            default: "<th class=\"num\">\(shortMonth(card.month))</th>"
+            case .sales: "<th class=\"num\"><a href=\"/c/\(id)/deals?month=\(card.month.description)&amp;months=1&amp;outcome=won\">\(shortMonth(card.month))</a></th>"
             }
         }
         let rows: [HTML] = kpis.map { kpi in
@@ -490,9 +490,9 @@ extension WebApp {
             }
             if page == .sales {
                 now = """
-                    <section class="tiles"><article class="tile" data-kpi="pipeline"><h3>Open pipeline</h3><div class="value">\(Format.money(position.pipeline))</div>\
+                    <section class="tiles"><article class="tile" data-kpi="pipeline"><h3><a href="/c/\(id)/deals?outcome=open">Open pipeline</a></h3><div class="value">\(Format.money(position.pipeline))</div>\
                     <span class="change">\(position.openDeals) open deals</span></article>\
-                    <article class="tile" data-kpi="pipeline.weighted"><h3>Weighted pipeline</h3><div class="value">\(Format.money(position.weightedPipeline))</div></article></section>
+                    <article class="tile" data-kpi="pipeline.weighted"><h3><a href="/c/\(id)/deals?outcome=open">Weighted pipeline</a></h3><div class="value">\(Format.money(position.weightedPipeline))</div></article></section>
                     """
             } else {
                 let buckets: [HTML] = BusinessPosition.backlogBuckets.map { bucket in

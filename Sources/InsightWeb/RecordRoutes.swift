@@ -12,6 +12,8 @@ extension WebApp {
         router.get("/c/:tenant/time.csv") { request, context in try await time(request, context, csv: true) }
         router.get("/c/:tenant/tickets") { request, context in try await tickets(request, context, csv: false) }
         router.get("/c/:tenant/tickets.csv") { request, context in try await tickets(request, context, csv: true) }
+        router.get("/c/:tenant/deals") { request, context in try await deals(request, context, csv: false) }
+        router.get("/c/:tenant/deals.csv") { request, context in try await deals(request, context, csv: true) }
         router.get("/c/:tenant/receivables/invoices") { request, context in try await openInvoices(request, context, csv: false) }
         router.get("/c/:tenant/receivables/invoices.csv") { request, context in try await openInvoices(request, context, csv: true) }
     }
@@ -33,6 +35,13 @@ extension WebApp {
             throw WebError.invalidField("'\(text)' is not a valid \(name): use one of \(values.keys.sorted().joined(separator: ", ")).")
         }
         return value
+    }
+
+    /// The company's clients as filter choices (id, name), cached until the next sync.
+    func clientChoices(_ tenant: Tenant) async throws -> [(String, String)] {
+        try await cache.value(tenant: tenant.id, key: "companies") { [store] in
+            try await KPIEngine(store: store, tenant: tenant).companyNames().map { ($0.id.rawValue, $0.name) }
+        }
     }
 
     static let laborClassNames: [(LaborClass, String)] = [
@@ -85,10 +94,11 @@ extension WebApp {
         return try Layout.page(title: "Time entries", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "people"), """
             <h1>Time entries\(about.isEmpty ? "" : " " + about.joined(separator: " ")), \(first.description) to \(last.description)</h1>
             \(monthPicker("/c/\(id)/time", month: last, months: months, filters: [
+                ("client", "Client", try await clientChoices(tenant), client),
                 ("class", "Work", Self.laborClassNames.map { ($0.0.rawValue, $0.1) }, laborClass?.rawValue ?? ""),
                 ("model", "Agreement", Agreement.BillingModel.allCases.map { ($0.rawValue, Self.billingName($0)) }, model?.rawValue ?? ""),
                 ("billable", "Billable", [("yes", "Billable"), ("no", "Not billable")], billable.map { $0 ? "yes" : "no" } ?? ""),
-            ], hidden: kept))
+            ], hidden: [("member", member), ("agreement", agreement)]))
             <section class="tiles"><article class="tile" data-kpi="time.entries"><h3>Entries</h3><div class="value">\(records.count)</div></article>\
             <article class="tile" data-kpi="time.hours"><h3>Hours</h3><div class="value">\(Format.number(records.hours.value, decimals: 2))</div></article>\
             <article class="tile" data-kpi="time.labor_cost"><h3>Labor cost</h3><div class="value">\(Format.money(records.laborCost))</div></article>\
@@ -163,15 +173,63 @@ extension WebApp {
             <h1>\(title)\(narrowed.isEmpty ? "" : " (" + narrowed.joined(separator: ", ") + ")"): <span data-kpi="tickets.count">\(records.count)</span></h1>
             \(monthPicker("/c/\(id)/tickets", month: last, months: months, filters: [
                 ("span", "Tickets", [("opened", "Opened in the period"), ("closed", "Closed in the period"), ("open", "Open today")], spanName),
+                ("client", "Client", try await clientChoices(tenant), client),
                 ("board", "Board", boards.map { ($0.board, $0.board) }, board),
                 ("class", "Class", Ticket.ServiceClass.allCases.map { ($0.rawValue, $0.rawValue) }, serviceClass?.rawValue ?? ""),
                 ("sla", "SLA", [("met", "Met"), ("missed", "Missed")], sla.map { $0 ? "met" : "missed" } ?? ""),
-            ], hidden: kept))
+            ], hidden: [("age", age)]))
             <p><a href="\(csvLink)">Download CSV</a> (every ticket)\(records.count > records.lines.count ? " · the \(records.lines.count) newest of \(records.count) shown" : "")</p>
             <table><thead><tr><th>Ticket</th><th>Summary</th><th>Client</th><th>Board</th><th>Class</th><th>Priority</th><th>Status</th>\
             <th>Created</th><th>Closed</th><th>SLA</th></tr></thead><tbody>\(lines)</tbody></table>
             <p class="hint">Days are in the company's time zone (\(tenant.timeZoneIdentifier)). Opened and closed follow the service-desk \
             KPIs' definitions; open tickets are those not closed today, aged from their creation (docs/kpis.md, "Service desk").</p>
+            """).response(from: request, context: context)
+    }
+
+    // MARK: Deals
+
+    private func deals(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
+        let (tenant, user, _) = try await company(context)
+        let (first, last) = try range(request, tenant)
+        let outcome = try choice(request, "outcome", Dictionary(uniqueKeysWithValues: Opportunity.Outcome.allCases.map { ($0.rawValue, $0) })) ?? .won
+        let lines = try await KPIEngine(store: store, tenant: tenant).deals(outcome, from: first, to: last)
+        if csv {
+            return CSV.response(
+                filename: "deals-\(outcome.rawValue)-\(first)-\(last).csv",
+                header: ["opportunity_id", "name", "client_id", "client", "stage", "outcome", "one_time_value", "monthly_recurring_value", "value",
+                         "probability", "expected_close", "closed", "currency"],
+                rows: lines.map { line in
+                    [line.id.rawValue, line.name, line.companyID.rawValue, line.companyName, line.stage, line.outcome.rawValue,
+                     "\(line.oneTimeValue.amount)", "\(line.recurringValue.amount)", "\(line.value.amount)", "\(line.probability)",
+                     line.expectedCloseDate.description, line.closedDate?.description ?? "", tenant.baseCurrency.rawValue]
+                })
+        }
+        let id = tenant.id.rawValue
+        let months = first.distance(to: last) + 1
+        let zero = Money.zero(tenant.baseCurrency)
+        let total = lines.reduce(zero) { $0 + $1.value }
+        let weighted = lines.reduce(zero) { $0 + Money($1.value.amount * $1.probability, tenant.baseCurrency) }
+        let rows: [HTML] = lines.map { line in
+            """
+            <tr><td>\(line.name)</td><td>\(line.companyName)</td><td>\(line.stage)</td><td class="num">\(Format.money(line.oneTimeValue))</td>\
+            <td class="num">\(Format.money(line.recurringValue))</td><td class="num">\(Format.money(line.value))</td><td class="num">\(Format.percent(line.probability, decimals: 0))</td>\
+            <td>\(line.expectedCloseDate.description)</td><td>\(line.closedDate?.description ?? "")</td></tr>
+            """
+        }
+        let title = outcome == .open ? "Open deals today" : "Deals \(outcome.rawValue), \(first) to \(last)"
+        return try Layout.page(title: "Deals", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "sales"), """
+            <h1>\(title): <span data-kpi="deals.count">\(lines.count)</span></h1>
+            \(monthPicker("/c/\(id)/deals", month: last, months: months, filters: [
+                ("outcome", "Deals", [("won", "Won in the period"), ("lost", "Lost in the period"), ("open", "Open today")], outcome.rawValue),
+            ]))
+            <section class="tiles"><article class="tile" data-kpi="deals.value"><h3>Value</h3><div class="value">\(Format.money(total))</div></article>\
+            \(outcome == .open ? HTML("<article class=\"tile\" data-kpi=\"deals.weighted\"><h3>Weighted by probability</h3><div class=\"value\">\(Format.money(weighted))</div></article>") : nil)</section>
+            <p><a href="/c/\(id)/deals.csv?\(query([("month", last.description), ("months", "\(months)"), ("outcome", outcome.rawValue)]))">Download CSV</a> · \
+            <a href="/c/\(id)/sales?month=\(last.description)">Sales</a> · largest value first</p>
+            <table><thead><tr><th>Deal</th><th>Client</th><th>Stage</th><th class="num">One-time</th><th class="num">Monthly recurring</th>\
+            <th class="num">Value</th><th class="num">Probability</th><th>Expected close</th><th>Closed</th></tr></thead><tbody>\(rows)</tbody></table>
+            <p class="hint">Value: one-time + 12 × monthly recurring, as the pipeline and the average deal count it. Won and lost deals \
+            count in the month they closed (docs/kpis.md, "Sales").</p>
             """).response(from: request, context: context)
     }
 
@@ -254,8 +312,9 @@ enum DrillDown {
         case "tickets.closed": return "\(base)/tickets?\(one)&span=closed"
         case "tickets.open": return "\(base)/tickets?span=open"
         case "ar.balance", "dso", "ar.over_60": return "\(base)/receivables/invoices?month=\(month)"
-        case "won", "won.recurring_value", "lost", "win_rate", "won.average_deal", "pipeline.deals", "pipeline", "pipeline.weighted":
-            return "\(base)/sales?month=\(month)"
+        case "won", "won.recurring_value", "win_rate", "won.average_deal": return "\(base)/deals?\(one)&outcome=won"
+        case "lost": return "\(base)/deals?\(one)&outcome=lost"
+        case "pipeline.deals", "pipeline", "pipeline.weighted": return "\(base)/deals?outcome=open"
         case "projects.budget_burn", "projects.over_budget": return "\(base)/projects"
         case "endpoints": return "\(base)/clients?\(one)"
         default: return nil

@@ -112,12 +112,30 @@ struct DrillDownTests {
                 #expect(browser.csvColumn(owed, "balance").reduce(0, +) == owing.balance.amount)
                 #expect(try await browser.get("/c/\(id)/receivables?month=\(month)").body.contains("/c/\(id)/receivables/invoices?month=\(month)&amp;client=\(owing.id.rawValue)"))
 
+                // Deals: won in the month add up to the sales KPIs, open ones to today's pipeline.
+                let won = try await browser.get("/c/\(id)/deals.csv?month=\(month)&months=1&outcome=won").body
+                #expect(won.split(separator: "\r\n").count == card.won + 1)
+                #expect(browser.csvColumn(won, "one_time_value").reduce(0, +) == card.wonOneTimeValue.amount)
+                #expect(browser.csvColumn(won, "monthly_recurring_value").reduce(0, +) == card.wonRecurringValue.amount)
+                let lost = try await browser.get("/c/\(id)/deals.csv?month=\(month)&months=12&outcome=lost").body
+                let trend = try await engine.trend(from: first, to: month)
+                #expect(lost.split(separator: "\r\n").count == trend.reduce(0) { $0 + $1.lost } + 1)
+                let open = try await browser.get("/c/\(id)/deals.csv?outcome=open").body
+                #expect(open.split(separator: "\r\n").count == position.openDeals + 1)
+                #expect(browser.csvColumn(open, "value").reduce(0, +) == position.pipeline.amount)
+                #expect(try await browser.get("/c/\(id)/sales?month=\(month)").body.contains("href=\"/c/\(id)/deals?outcome=open\""))
+
+                // The time and ticket pages choose a client from the company's clients.
+                #expect(try await browser.get("/c/\(id)/time?month=\(month)").body.contains("<option value=\"\(worked.id.rawValue)\">"))
+                #expect(try await browser.get("/c/\(id)/tickets?month=\(month)&client=\(worked.id.rawValue)").body.contains("<option value=\"\(worked.id.rawValue)\" selected>"))
+
                 // A filter the page does not know is refused with the choices, not ignored.
                 let wrongClass = try await browser.get("/c/\(id)/time?class=billable")
                 #expect(wrongClass.status == .badRequest && wrongClass.body.contains("reactive"))
                 let wrongAge = try await browser.get("/c/\(id)/tickets?span=open&age=3-4")
                 #expect(wrongAge.status == .badRequest && wrongAge.body.contains("61+"))
                 #expect(try await browser.get("/c/\(id)/receivables/invoices?bucket=soon").status == .badRequest)
+                #expect(try await browser.get("/c/\(id)/deals?outcome=maybe").status == .badRequest)
             }
         }
     }

@@ -204,7 +204,7 @@ struct WebAppEndToEndTests {
                 // Sales: the month's deals and today's pipeline; the service desk shows today's backlog by age.
                 let position = try await engine.position(on: tenant.calendar.day(of: .now))
                 let sales = try await browser.get("/c/\(id)/sales?month=\(month)").body
-                #expect(sales.contains("data-kpi=\"pipeline\"><h3>Open pipeline</h3><div class=\"value\">\(formatMoney(position.pipeline.amount))"))
+                #expect(sales.contains("data-kpi=\"pipeline\"><h3><a href=\"/c/\(id)/deals?outcome=open\">Open pipeline</a></h3><div class=\"value\">\(formatMoney(position.pipeline.amount))"))
                 let serviceDesk = try await browser.get("/c/\(id)/service?month=\(month)").body
                 #expect(serviceDesk.contains("Open tickets today by age: \(position.openTickets)"))
                 for board in try await engine.ticketsByBoard(from: month.advanced(by: -11), to: month) {
