@@ -81,13 +81,28 @@ public struct ConnectWiseConnector: Sendable {
 
     /// Every page of `endpoint` changed after `since` (all records when `nil`), in increasing id order after
     /// `afterID` (from the start when `nil`), decoded by `decode`.
+    /// With `before`, only ids below it.
     public func pages<Record: Sendable>(
-        _ endpoint: String, base: String, since: Timestamp? = nil, afterID: Int? = nil,
+        _ endpoint: String, base: String, since: Timestamp? = nil, afterID: Int? = nil, before: Int? = nil,
         decode: @escaping @Sendable (Data) throws(ConnectWiseDecodingError) -> [Record]
     ) -> ConnectWisePages<Record> {
         ConnectWisePages(
-            connector: self, entity: endpoint, first: url(base, endpoint, since: since, afterID: afterID, pageSize: 1_000),
+            connector: self, entity: endpoint, first: url(base, endpoint, since: since, afterID: afterID, before: before, pageSize: 1_000),
             decode: decode)
+    }
+
+    /// The id of the record at 1-based position `rank` of `endpoint` in id order (`nil` past the end): one
+    /// navigable request (`page=rank&pageSize=1&fields=id&orderBy=id asc`), where a split read finds where to cut.
+    public func id(atRank rank: Int, of endpoint: String, base: String) async throws(ConnectorError) -> Int? {
+        let url = "\(base)/\(endpoint)?page=\(rank)&pageSize=1&fields=id&orderBy=\(Self.encode("id asc"))"
+        let response = try await send(url, entity: endpoint, forwardOnly: false)
+        guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: response.body) else {
+            throw .decoding(
+                ConnectWiseDecodingError(entity: endpoint, reason: "not a list of ids", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)),
+                page: url)
+        }
+        guard case .number(let id)? = items.first?.member("id") else { return nil }
+        return NSDecimalNumber(decimal: id).intValue
     }
 
     /// One answer that is not a list page, e.g. an opportunity's forecast: fetched with the same retries as a page
@@ -123,12 +138,13 @@ public struct ConnectWiseConnector: Sendable {
             })
     }
 
-    func url(_ base: String, _ path: String, since: Timestamp?, afterID: Int? = nil, pageSize: Int?, fields: String? = nil) -> String {
+    func url(_ base: String, _ path: String, since: Timestamp?, afterID: Int? = nil, before: Int? = nil, pageSize: Int?, fields: String? = nil) -> String {
         var parameters: [(String, String)] = []
         if let pageSize { parameters.append(("pageSize", String(pageSize))) }
         var conditions: [String] = []
         if let since { conditions.append("lastUpdated > [\(since.date.formatted(Date.ISO8601FormatStyle()))]") }
         if let afterID { conditions.append("id > \(afterID)") }
+        if let before { conditions.append("id < \(before)") }
         if !conditions.isEmpty { parameters.append(("conditions", conditions.joined(separator: " and "))) }
         if let fields { parameters.append(("fields", fields)) }
         let query = parameters.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
@@ -151,16 +167,17 @@ public struct ConnectWiseConnector: Sendable {
         return base.string ?? link
     }
 
-    var headers: [(String, String)] {
+    /// The headers of an authenticated request; lists are paged forward-only unless `forwardOnly` is false.
+    func headers(forwardOnly: Bool = true) -> [(String, String)] {
         let token = Data("\(credentials.companyID)+\(credentials.publicKey):\(credentials.privateKey.reveal())".utf8).base64EncodedString()
         return [
             ("Authorization", "Basic \(token)"), ("clientId", credentials.clientID),
-            ("Accept", "application/vnd.connectwise.com+json; version=2025.1"), ("pagination-type", "forward-only"),
-        ]
+            ("Accept", "application/vnd.connectwise.com+json; version=2025.1"),
+        ] + (forwardOnly ? [("pagination-type", "forward-only")] : [])
     }
 
     /// One GET with retries: 429 waits for `Retry-After`, 5xx and transport errors back off exponentially.
-    func send(_ url: String, entity: String, authenticated: Bool = true) async throws(ConnectorError) -> ReadOnlyHTTP.Response {
+    func send(_ url: String, entity: String, authenticated: Bool = true, forwardOnly: Bool = true) async throws(ConnectorError) -> ReadOnlyHTTP.Response {
         var attempt = 0
         while true {
             attempt += 1
@@ -168,7 +185,7 @@ public struct ConnectWiseConnector: Sendable {
             let outcome: Result<ReadOnlyHTTP.Response, ConnectorError>
             var wait = delay(attempt)
             do {
-                let response = try await http.get(url, headers: authenticated ? headers : [("Accept", "application/json")])
+                let response = try await http.get(url, headers: authenticated ? headers(forwardOnly: forwardOnly) : [("Accept", "application/json")])
                 switch response.status {
                 case 200..<300:
                     return response

@@ -22,6 +22,7 @@ extension Migration {
         Migration(id: "0009_tenant_kpi_preferences", apply: addTenantKPIPreferences),
         Migration(id: "0010_scorecard_rollups", apply: createScorecardRollups),
         Migration(id: "0011_login_failures_by_address", apply: addLoginFailureAddress),
+        Migration(id: "0012_cursor_lanes", apply: addCursorLanes),
     ]
 }
 
@@ -424,4 +425,9 @@ private func createRecordTable(
         .run()
     try await db.create(index: "login_failures_by_email").on("login_failures").column("email").column("at_ms").run()
     try await db.create(index: "login_failures_by_address").on("login_failures").column("address").column("at_ms").run()
+}
+
+/// A full read split into id ranges read side by side keeps each range's progress (JSON) with the run.
+@Sendable private func addCursorLanes(_ db: any SQLDatabase) async throws {
+    try await db.alter(table: "sync_cursors").column("run_lanes", type: .text).run()
 }

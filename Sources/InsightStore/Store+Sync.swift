@@ -1,3 +1,4 @@
+import Foundation
 public import InsightCore
 public import SQLKit
 
@@ -29,13 +30,40 @@ public struct SyncCursor: Sendable, Equatable {
         /// The last id stored; the run resumes after it.
         public var afterID: String?
         public var recordsDone: Int
+        /// A full read split into id ranges read side by side, each with its own progress; `nil` for a read in
+        /// one id order (then `afterID` is the progress).
+        public var lanes: [Lane]?
 
-        public init(since: Timestamp?, startedAt: Timestamp, maxSeen: Timestamp? = nil, afterID: String? = nil, recordsDone: Int = 0) {
+        public init(
+            since: Timestamp?, startedAt: Timestamp, maxSeen: Timestamp? = nil, afterID: String? = nil, recordsDone: Int = 0, lanes: [Lane]? = nil
+        ) {
             self.since = since
             self.startedAt = startedAt
             self.maxSeen = maxSeen
             self.afterID = afterID
             self.recordsDone = recordsDone
+            self.lanes = lanes
+        }
+    }
+
+    /// One id range of a split read: ids from `lowerBound` (inclusive; `nil`: from the first) to `upperBound`
+    /// (exclusive; `nil`: to the last), read in increasing order; `afterID` is the last id stored.
+    public struct Lane: Sendable, Equatable, Codable {
+        public var lowerBound: Int?
+        public var upperBound: Int?
+        public var afterID: String?
+
+        public init(from lowerBound: Int?, to upperBound: Int?, afterID: String? = nil) {
+            (self.lowerBound, self.upperBound, self.afterID) = (lowerBound, upperBound, afterID)
+        }
+
+        /// The id to read after: the last stored, else just before the range.
+        public var resumeAfter: Int? { afterID.flatMap { Int($0) } ?? lowerBound.map { $0 - 1 } }
+
+        /// Lanes that cover every id, split at `bounds` (increasing).
+        public static func covering(splitAt bounds: [Int]) -> [Lane] {
+            let edges: [Int?] = [nil] + bounds.map { Optional($0) } + [nil]
+            return (0..<edges.count - 1).map { Lane(from: edges[$0], to: edges[$0 + 1]) }
         }
     }
 
@@ -120,7 +148,12 @@ extension Store {
             cursor.inProgress = SyncCursor.Run(
                 since: try reader.optionalTimestamp("run_since_ms"), startedAt: startedAt,
                 maxSeen: try reader.optionalTimestamp("run_max_seen_ms"), afterID: try reader.optionalString("after_id"),
-                recordsDone: try reader.int("records_done"))
+                recordsDone: try reader.int("records_done"),
+                lanes: try reader.optionalString("run_lanes").map { text in
+                    do { return try JSONDecoder().decode([SyncCursor.Lane].self, from: Data(text.utf8)) } catch {
+                        throw StoreError.corruptRow(table: "sync_cursors", column: "run_lanes", reason: "not a list of id ranges")
+                    }
+                })
         }
         return cursor
     }
@@ -133,6 +166,7 @@ extension Store {
             ("after_id", cursor.inProgress?.afterID), ("records_done", cursor.inProgress?.recordsDone ?? 0),
             ("reconciled_at_ms", cursor.reconciledAt?.rawValue), ("completed_at_ms", cursor.completedAt?.rawValue),
             ("high_id", cursor.highID), ("updated_at_ms", now.rawValue),
+            ("run_lanes", try cursor.inProgress?.lanes.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }),
         ]
         try await db.insert(into: "sync_cursors")
             .columns(["tenant_id", "source", "stream"] + values.map(\.0))

@@ -93,6 +93,22 @@ struct ConnectWiseSource: SyncSource {
             stream == ConnectWiseEndpoint.additions.path ? nil : try await connector.count(stream, base: base)
         }
 
+        /// Time entries, the longest list by far, are read as `concurrency` id ranges side by side on a first
+        /// full load of more than ``SyncOptions/laneThreshold`` records: the cuts are the ids at equal ranks
+        /// (one request each), so the ranges hold about as many entries each.
+        func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)? {
+            let width = source.options.concurrency
+            guard stream == ConnectWiseEndpoint.timeEntries.path, width > 1, let expected, expected >= source.options.laneThreshold else { return nil }
+            let (connector, base) = (connector, base)
+            let cuts = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for lane in 1..<width {
+                    group.addTask { try await connector.id(atRank: expected * lane / width + 1, of: stream, base: base) }
+                }
+                return try await group.reduce(into: [Int]()) { if let id = $1 { $0.append(id) } }
+            }
+            return (SyncCursor.Lane.covering(splitAt: Array(Set(cuts)).sorted()), width - 1)
+        }
+
         func read(_ stream: String, run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void) async throws -> Set<String>? {
             if stream == ConnectWiseEndpoint.additions.path {
                 return try await readAdditions(run: run, listIDs: listIDs, store: store)
@@ -106,10 +122,20 @@ struct ConnectWiseSource: SyncSource {
             func readPages<R: StoredRecord>(
                 _ decode: @escaping @Sendable (Data, ConnectWiseContext) throws(ConnectWiseDecodingError) -> [R]
             ) async throws {
-                let pages = connector.pages(stream, base: base, since: run.since, afterID: afterID) { data throws(ConnectWiseDecodingError) in
-                    try decode(data, context)
+                let read: @Sendable (Data) throws(ConnectWiseDecodingError) -> [R] = { data throws(ConnectWiseDecodingError) in try decode(data, context) }
+                if let lanes = run.lanes {
+                    let pages = lanes.map { lane in
+                        connector.pages(stream, base: base, since: run.since, afterID: lane.resumeAfter, before: lane.upperBound, decode: read)
+                    }
+                    try await forEachPage(ofLanes: pages) { lane, page in
+                        var page = StreamPage(page)
+                        page.lane = lane
+                        try await store(page)
+                    }
+                } else {
+                    let pages = connector.pages(stream, base: base, since: run.since, afterID: afterID, decode: read)
+                    try await forEachPage(of: pages) { page in try await store(StreamPage(page)) }
                 }
-                try await forEachPage(of: pages) { page in try await store(StreamPage(page)) }
             }
             switch ConnectWiseEndpoint(rawValue: stream) {
             case .workTypes: try await readPages(ConnectWiseRecords.workTypes)
@@ -301,5 +327,31 @@ func forEachPage<Record: Sendable>(
         guard let page else { return }
         pending = fetch(iterator)
         try await body(page)
+    }
+}
+
+/// Consumes the pages of several lanes read side by side, one page at a time (storing stays serial), each with its
+/// lane's index. Every lane fetches its next page while the current one is stored, and never more than that, so
+/// memory holds at most two pages a lane; a lane's pages arrive in its order.
+func forEachPage<Record: Sendable>(
+    ofLanes lanes: [ConnectWisePages<Record>], _ body: (Int, [Record]) async throws -> Void
+) async throws {
+    typealias Iterator = ConnectWisePages<Record>.AsyncIterator
+    try await withThrowingTaskGroup(of: (Int, [Record]?, Iterator).self) { group in
+        for (index, lane) in lanes.enumerated() {
+            let iterator = lane.makeAsyncIterator()
+            group.addTask {
+                var iterator = iterator
+                return (index, try await iterator.next(), iterator)
+            }
+        }
+        while let (index, page, iterator) = try await group.next() {
+            guard let page else { continue }
+            group.addTask {
+                var iterator = iterator
+                return (index, try await iterator.next(), iterator)
+            }
+            try await body(index, page)
+        }
     }
 }

@@ -35,11 +35,19 @@ protocol SyncConnection: Sendable {
     func read(
         _ stream: String, run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void
     ) async throws -> Set<String>?
+    /// How to split a first full read of `stream` (`expected` records, when the PSA said) into id ranges read side
+    /// by side, with the requests it took to decide; `nil` to read in one id order. `read` then gets a run with
+    /// `lanes` and tags each page with its lane.
+    func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)?
     /// Every id the PSA now holds for the records `stream` writes, with the number of requests it took; `nil`
     /// when the stream cannot tell (then nothing is marked deleted).
     func presentIDs(_ stream: String) async throws -> (ids: Set<String>, requests: Int)?
     /// Marks the stream's records that are not in `present` deleted.
     func deletionMarker(for stream: String) throws -> StreamDeletionMarker
+}
+
+extension SyncConnection {
+    func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)? { nil }
 }
 
 typealias StreamDeletionMarker = @Sendable (Tenant.ID, Set<String>, Timestamp, any SQLDatabase) async throws -> Int
@@ -59,6 +67,8 @@ struct StreamPage: Sendable {
     var latestUpdate: Timestamp?
     /// Requests it took to read the page (children and lookups included).
     var requests = 1
+    /// The lane of a split read (an index into the run's `lanes`) the page belongs to.
+    var lane: Int?
     let write: @Sendable (Tenant.ID, Timestamp, any SQLDatabase) async throws -> Void
 
     init<R: StoredRecord>(_ records: [R]) {
@@ -251,6 +261,11 @@ private struct StreamRun<Source: SyncSource> {
             entry.expected = expected
             entry.requests += 1
         }
+        if !resumed, run.since == nil, run.afterID == nil, let split = try await connection.lanes(stream, expected: entry.expected) {
+            run.lanes = split.lanes
+            entry.requests += split.requests
+            cursor.inProgress = run
+        }
         try await store.withTransaction { [cursor] db in try await Store.save(cursor, now: sync.clock(), on: db) }
         sync.onEvent(.started(stream: stream, kind: entry.kind, expected: entry.expected))
         entry.records = run.recordsDone
@@ -259,6 +274,9 @@ private struct StreamRun<Source: SyncSource> {
             try await storePage(page, run: &run, cursor: &cursor, entry: &entry)
         }
         // The run is complete: the latest change it saw becomes the high-water mark, its last id the high id.
+        if let lanes = run.lanes {
+            run.afterID = ([run.afterID] + lanes.map(\.afterID)).compactMap { $0 }.max { (Int($0) ?? 0) < (Int($1) ?? 0) }
+        }
         cursor.highWater = [cursor.highWater, run.maxSeen].compactMap { $0 }.max()
         cursor.highID = [cursor.highID, run.afterID].compactMap { $0 }.max { (Int($0) ?? 0) < (Int($1) ?? 0) }
         cursor.inProgress = nil
@@ -276,7 +294,9 @@ private struct StreamRun<Source: SyncSource> {
 
     /// Stores one page with the cursor that points after it, in one transaction.
     func storePage(_ page: StreamPage, run: inout SyncCursor.Run, cursor: inout SyncCursor, entry: inout SyncRunEntry) async throws {
-        if let last = page.lastID { run.afterID = last }
+        if let last = page.lastID {
+            if let lane = page.lane, run.lanes?.indices.contains(lane) == true { run.lanes?[lane].afterID = last } else { run.afterID = last }
+        }
         if let latest = page.latestUpdate { run.maxSeen = max(run.maxSeen ?? latest, latest) }
         run.recordsDone += page.count
         cursor.inProgress = run

@@ -75,10 +75,11 @@ struct AutotaskRead: AsyncParsableCommand {
 /// Runs `body` with an Autotask simulator serving `business` on 127.0.0.1:`port` (no hourly threshold) and a connector
 /// for its read-only API user, once the simulator answers.
 func withAutotaskBenchSimulator(
-    _ business: MSPBusiness, port: Int, _ body: (SimulatedAutotaskTenant, AutotaskConnector) async throws -> Void
+    _ business: MSPBusiness, port: Int, latency: Duration = .zero, _ body: (SimulatedAutotaskTenant, AutotaskConnector) async throws -> Void
 ) async throws {
     var settings = AutotaskSimulatorSettings()
     settings.requestThreshold = nil
+    settings.latency = latency
     let tenant = SimulatedAutotaskTenant(business: business, settings: settings)
     var quiet = Logger(label: "bench")
     quiet.logLevel = .critical

@@ -16,6 +16,7 @@ struct AutotaskSyncBench: AsyncParsableCommand {
     @Option(help: "small, medium or large.") var size = "medium"
     @Option(help: "Streams read at the same time.") var concurrency = 4
     @Option(help: "The simulator's port on 127.0.0.1.") var port = 18_092
+    @Option(help: "Latency the simulator adds to every request, in milliseconds.") var latencyMs = 0
 
     func run() async throws {
         guard let size = BusinessSize(rawValue: size) else { throw ValidationError("--size must be small, medium or large") }
@@ -28,7 +29,7 @@ struct AutotaskSyncBench: AsyncParsableCommand {
         var options = SyncOptions(worker: "bench")
         options.concurrency = concurrency
         let syncOptions = options
-        try await withAutotaskBenchSimulator(business, port: port) { simulated, connector in
+        try await withAutotaskBenchSimulator(business, port: port, latency: .milliseconds(latencyMs)) { simulated, connector in
             try await Store.withStore(at: database.location, logger: quiet) { store in
                 try await store.migrate(now: .now)
                 try await store.save(tenant)
@@ -42,6 +43,12 @@ struct AutotaskSyncBench: AsyncParsableCommand {
                 print("business: \(size.rawValue), seed 42; concurrency \(concurrency); SQLite")
                 print("full sync: \(full.records) records in \(format(seconds.seconds, decimals: 2)) s = \(format(Double(full.records) / seconds.seconds)) records/s; succeeded: \(full.succeeded)")
                 print("requests: \(requests) (zone lookup and threshold included); per stream: \(full.entries.map { "\($0.stream) \($0.requests)" }.joined(separator: ", "))")
+                if latencyMs > 0 {
+                    // A stream's pages (with their per-page children) follow each other; streams run `concurrency` at a time.
+                    let chain = full.entries.map(\.requests).max() ?? 0
+                    let bound = max(Double(chain), Double(requests) / Double(concurrency)) * Double(latencyMs) / 1_000
+                    print("latency \(latencyMs) ms; lower bound max(longest sequential chain \(chain), requests ÷ concurrency) × latency: \(format(bound, decimals: 2)) s; ratio \(format(seconds.seconds / bound, decimals: 2))")
+                }
                 print("peak memory (simulator and its business included): \(format(peakMemoryMiB())) MiB")
                 let idleBefore = await simulated.requestLog.count
                 let idleStart = clock.now

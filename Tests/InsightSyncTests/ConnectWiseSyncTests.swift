@@ -47,6 +47,9 @@ func sync(
     configure: (inout SyncOptions) -> Void = { _ in }, onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
 ) async throws -> SyncReport {
     var options = SyncOptions(worker: worker)
+    // The small business has fewer time entries than a real first load splits: split them anyway, so that every
+    // test here (interruptions, faults, two workers) runs through the split read.
+    options.laneThreshold = 2_000
     configure(&options)
     if try await store.tenant(tenant.id) == nil { try await store.save(tenant) }
     return try await ConnectWiseSync(store: store, connector: connector, tenant: tenant, options: options, onEvent: onEvent).run()
@@ -133,6 +136,45 @@ struct ConnectWiseSyncTests {
                 kinds += final.entries.map(\.kind)
                 #expect(kinds.contains(.resumed), "some stream carried on from a saved page")
                 #expect(try await StoreContents(store, tenant: tenant.id) == expected)
+            }
+        }
+    }
+
+    @Test func aLongListIsReadAsIDRangesSideBySideAndEachRangeResumes() async throws {
+        try await withSite { _, connect in
+            let connector = connect(readOnly.0, readOnly.1)
+            let expected = try await TestDatabase.sqlite.withFreshStore { store in
+                let report = try await sync(store, connector) { $0.laneThreshold = .max }
+                #expect(report.succeeded)
+                return try await StoreContents(store, tenant: tenant.id)
+            }
+            try await TestDatabase.sqlite.withFreshStore { store in
+                let stream = ConnectWiseEndpoint.timeEntries.path
+                let pages = Atomic(0)
+                let running = Mutex<Task<SyncReport, any Error>?>(nil)
+                let task = Task {
+                    try await sync(store, connector) { $0.concurrency = 4 } onEvent: { event in
+                        if case .progress(stream, _, _) = event, pages.add(1, ordering: .relaxed).newValue == 6 {
+                            running.withLock { $0?.cancel() }
+                        }
+                    }
+                }
+                running.withLock { $0 = task }
+                _ = try? await task.value
+                let cursor = try await store.cursor(tenant: tenant.id, source: .connectwise, stream: stream)
+                let lanes = try #require(cursor.inProgress?.lanes, "the stopped read saved its ranges")
+                #expect(lanes.count == 4)
+                #expect(lanes.first?.lowerBound == nil && lanes.last?.upperBound == nil, "the ranges cover every id")
+                #expect(zip(lanes, lanes.dropFirst()).allSatisfy { $0.upperBound != nil && $0.upperBound == $1.lowerBound })
+                #expect(lanes.filter { $0.afterID != nil }.count >= 2, "several ranges progressed side by side: \(lanes)")
+                let saved = try await store.count(tenant: tenant.id, TimeEntry.self)
+                #expect(saved == cursor.inProgress?.recordsDone)
+
+                let final = try await sync(store, connector)
+                #expect(final.succeeded, "\(final.failures)")
+                #expect(final.entries.first { $0.stream == stream }?.kind == .resumed)
+                #expect(try await store.cursor(tenant: tenant.id, source: .connectwise, stream: stream).inProgress == nil)
+                #expect(try await StoreContents(store, tenant: tenant.id) == expected, "each range carried on from its own last page")
             }
         }
     }
