@@ -254,7 +254,15 @@ struct RequestRecorder: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         await site.record(method: request.method.rawValue, path: request.uri.path)
-        return try await next(request, context)
+        await site.begin()
+        do {
+            let response = try await next(request, context)
+            await site.end()
+            return response
+        } catch {
+            await site.end()
+            throw error
+        }
     }
 }
 

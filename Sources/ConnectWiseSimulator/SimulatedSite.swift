@@ -17,6 +17,15 @@ public actor SimulatedSite {
     public private(set) var requestLog: [(method: String, path: String)] = []
 
     func record(method: String, path: String) { requestLog.append((method, path)) }
+    /// Requests being answered now, and the most answered at once since the site started: the width a client
+    /// really used (benchmarks report it beside their bound).
+    public private(set) var requestsInFlight = 0
+    public private(set) var mostRequestsInFlight = 0
+    func begin() {
+        requestsInFlight += 1
+        mostRequestsInFlight = max(mostRequestsInFlight, requestsInFlight)
+    }
+    func end() { requestsInFlight -= 1 }
     private var dice: UInt64
 
     public init(business: MSPBusiness, settings: ConnectWiseSimulatorSettings, at instant: Timestamp? = nil) {

@@ -68,7 +68,7 @@ public struct AutotaskSync: Sendable {
     /// user, wrong secret or integration code): then nothing was read, and the run log says why.
     public func run() async throws -> SyncReport {
         try await StreamSync(
-            source: AutotaskSource(connector: connector, tenant: tenant, store: store), store: store, tenant: tenant,
+            source: AutotaskSource(connector: connector, tenant: tenant, store: store, options: options), store: store, tenant: tenant,
             options: options, clock: clock, onEvent: onEvent
         ).run()
     }
@@ -79,6 +79,7 @@ struct AutotaskSource: SyncSource {
     let connector: AutotaskConnector
     let tenant: Tenant
     let store: Store
+    let options: SyncOptions
 
     static let psa = PSAKind.autotask
     static let discovery = "zoneInformation"
@@ -142,11 +143,45 @@ struct AutotaskSource: SyncSource {
         }
 
         /// The filter of one read: changed since `run.since` where the entity has a last-modified field, and after
-        /// the last id stored (Autotask returns items by id, ascending).
-        func filter(_ entity: AutotaskEntity, _ run: SyncCursor.Run) -> [AutotaskFilter] {
-            var filter: [AutotaskFilter] = [.gt("id", .int(run.afterID.flatMap { Int($0) } ?? -1))]
+        /// the last id stored (Autotask returns items by id, ascending); within `lane`'s ids when given.
+        func filter(_ entity: AutotaskEntity, _ run: SyncCursor.Run, lane: SyncCursor.Lane? = nil) -> [AutotaskFilter] {
+            let after = lane.map { $0.resumeAfter } ?? run.afterID.flatMap { Int($0) }
+            var filter: [AutotaskFilter] = [.gt("id", .int(after ?? -1))]
+            if let upper = lane?.upperBound { filter.append(.condition(.lt, field: "id", value: .int(upper))) }
             if let since = run.since, let field = entity.lastModifiedField { filter.append(.since(field, since.date)) }
             return filter
+        }
+
+        /// Time entries, the longest list, are read as id ranges side by side on a first full load of more than
+        /// ``SyncOptions/laneThreshold`` records: as many as the concurrency allows, at most the 3 threads Autotask
+        /// gives an integration per entity. Autotask cannot be asked for the id at a rank, so each cut is found by
+        /// halving with counts (`id < x`), about 31 requests each, the cuts searched side by side.
+        func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)? {
+            let width = min(source.options.concurrency, 3)
+            guard stream == AutotaskEntity.timeEntries.rawValue, width > 1, let expected, expected >= source.options.laneThreshold else { return nil }
+            let connector = connector
+            let cuts = try await withThrowingTaskGroup(of: (cut: Int, requests: Int).self) { group in
+                for lane in 1..<width {
+                    let rank = expected * lane / width
+                    group.addTask {
+                        // The least x with count(id < x) > rank: the id at 0-based position `rank`.
+                        var (low, high, requests) = (0, Int(Int32.max), 0)
+                        while low < high {
+                            let middle = low + (high - low) / 2
+                            requests += 1
+                            if try await connector.count(.timeEntries, filter: [.condition(.lt, field: "id", value: .int(middle + 1))]) > rank {
+                                high = middle
+                            } else {
+                                low = middle + 1
+                            }
+                        }
+                        return (low, requests)
+                    }
+                }
+                return try await group.reduce(into: [(cut: Int, requests: Int)]()) { $0.append($1) }
+            }
+            let bounds = Array(Set(cuts.map { $0.cut })).sorted()
+            return (SyncCursor.Lane.covering(splitAt: bounds), cuts.reduce(0) { $0 + $1.requests })
         }
 
         func read(_ stream: String, run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void) async throws -> Set<String>? {
@@ -156,8 +191,12 @@ struct AutotaskSource: SyncSource {
             let modifiedField = run.since == nil ? nil : entity.lastModifiedField
             /// Reads `Item`s page by page, maps each page with `map` (which may read more) and stores it.
             func readPages<Item: AutotaskItem, R: StoredRecord>(
-                _ type: Item.Type, _ map: ([Item]) async throws -> (records: [R], requests: Int)
+                _ type: Item.Type, _ map: @escaping @Sendable ([Item]) async throws -> (records: [R], requests: Int)
             ) async throws {
+                if let lanes = run.lanes {
+                    try await readLanes(entity, lanes, run: run, Item.self, map, store: store)
+                    return
+                }
                 try await connector.pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) in
                     try page.items.map { json throws(AutotaskDecodingError) in
                         (item: try Item.decode(json), modified: modifiedField.flatMap { json.member($0)?.stringValue }.flatMap(AutotaskDate.parse))
@@ -206,6 +245,58 @@ struct AutotaskSource: SyncSource {
             }
             // Only a read of everything can stand for the list of ids.
             return listIDs && run.since == nil && run.afterID == nil ? seen : nil
+        }
+
+        /// A first full load read as id ranges side by side: each range's pages are read and mapped in their own
+        /// task and handed over to be stored one at a time (a range waits until its page is stored before asking
+        /// for the next, so memory holds a page a range); each page is tagged with its range.
+        func readLanes<Item: AutotaskItem, R: StoredRecord>(
+            _ entity: AutotaskEntity, _ lanes: [SyncCursor.Lane], run: SyncCursor.Run, _ type: Item.Type,
+            _ map: @escaping @Sendable ([Item]) async throws -> (records: [R], requests: Int), store: (StreamPage) async throws -> Void
+        ) async throws {
+            let (pages, handOver) = AsyncStream<(page: StreamPage, stored: CheckedContinuation<Bool, Never>)>.makeStream()
+            let connector = connector
+            let queries = lanes.map { AutotaskQuery(filter: filter(entity, run, lane: $0)) }
+            async let producers: Void = {
+                defer { handOver.finish() }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, query) in queries.enumerated() {
+                        group.addTask {
+                            try await connector.pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) in
+                                try page.decode(Item.self)
+                            }, body: { (items: [Item]) in
+                                let (records, requests) = items.isEmpty ? ([], 0) : try await map(items)
+                                var page = StreamPage(records)
+                                page.lastID = items.map(\.id).max().map(String.init)
+                                page.requests = 1 + requests
+                                page.lane = index
+                                let stored = await withCheckedContinuation { handOver.yield((page, $0)) }
+                                if !stored { throw CancellationError() }
+                            })
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }()
+            var failure: (any Error)?
+            for await (page, stored) in pages {
+                guard failure == nil else {
+                    stored.resume(returning: false)
+                    continue
+                }
+                do {
+                    try await store(page)
+                    stored.resume(returning: true)
+                } catch {
+                    failure = error
+                    stored.resume(returning: false)
+                }
+            }
+            if let failure {
+                _ = try? await producers
+                throw failure
+            }
+            try await producers
         }
 
         // MARK: Mapping

@@ -46,17 +46,24 @@ struct SyncBench: AsyncParsableCommand {
                 let elapsed = clock.now - start
                 let requests = await site.requestLog.count - before
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                // Pages of one stream are sequential (forward-only paging), except the additions, fetched
-                // `concurrency × 2` agreements at a time; streams run `concurrency` at a time.
+                // Pages of one stream are sequential (forward-only paging), except the additions and forecasts, fetched
+                // `concurrency × 2` parents at a time, and time entries, read as `concurrency` id ranges side by side;
+                // streams run `concurrency` at a time.
                 let perStream = full.entries.map { entry in
-                    entry.stream == "finance/agreements/additions" ? (entry.requests + concurrency * 2 - 1) / (concurrency * 2) : entry.requests
+                    switch entry.stream {
+                    case "finance/agreements/additions", "sales/opportunities": (entry.requests + concurrency * 2 - 1) / (concurrency * 2)
+                    case "time/entries": (entry.requests + concurrency - 1) / concurrency
+                    default: entry.requests
+                    }
                 }
                 let bound = max(Double(perStream.max() ?? 0), Double(requests - 1) / Double(concurrency)) * latency
+                let width = await site.mostRequestsInFlight
                 print("business: \(size.rawValue), seed 42; latency \(latencyMs) ms; concurrency \(concurrency)")
                 print("full sync: \(full.records) records in \(format(seconds, decimals: 2)) s = \(format(Double(full.records) / seconds)) records/s; succeeded: \(full.succeeded)")
                 print("requests: \(requests) (including discovery); per stream: \(full.entries.map { "\($0.stream) \($0.requests)" }.joined(separator: ", "))")
                 if latencyMs > 0 {
                     print("lower bound max(longest sequential chain, requests ÷ concurrency) × latency: \(format(bound, decimals: 2)) s; ratio \(format(seconds / bound, decimals: 2))")
+                    print("most requests in flight at once: \(width); the bound at that width: \(format(Double(requests - 1) / Double(width) * latency, decimals: 2)) s")
                 }
                 print("peak memory (simulator and its business included): \(format(peakMemoryMiB())) MiB")
                 let idleBefore = await site.requestLog.count

@@ -43,6 +43,9 @@ func sync(
     configure: (inout SyncOptions) -> Void = { _ in }, onEvent: @escaping @Sendable (SyncEvent) -> Void = { _ in }
 ) async throws -> SyncReport {
     var options = SyncOptions(worker: worker)
+    // Split the small business's time entries as a real first load's would be, so that every test here runs
+    // through the split read.
+    options.laneThreshold = 2_000
     configure(&options)
     if try await store.tenant(autotaskTenant.id) == nil { try await store.save(autotaskTenant) }
     return try await AutotaskSync(store: store, connector: connector, tenant: autotaskTenant, options: options, onEvent: onEvent).run()
@@ -141,6 +144,41 @@ struct AutotaskSyncTests {
                 let final = try await sync(store, connector)
                 #expect(final.succeeded, "\(final.failures.map { ($0.stream, $0.error ?? "") })")
                 #expect((kinds + final.entries.map(\.kind)).contains(.resumed), "some stream resumed a stopped run")
+                #expect(try await StoreContents(store, tenant: autotaskTenant.id, source: .autotask) == expected)
+            }
+        }
+    }
+
+    @Test func timeEntriesAreReadAsIDRangesSideBySideAndEachRangeResumes() async throws {
+        try await withAutotask { _, connector in
+            let expected = try await TestDatabase.sqlite.withFreshStore { store in
+                let report = try await sync(store, connector) { $0.laneThreshold = .max }
+                #expect(report.succeeded)
+                return try await StoreContents(store, tenant: autotaskTenant.id, source: .autotask)
+            }
+            try await TestDatabase.sqlite.withFreshStore { store in
+                let stream = AutotaskEntity.timeEntries.rawValue
+                let pages = Atomic(0)
+                let running = Mutex<Task<SyncReport, any Error>?>(nil)
+                let task = Task {
+                    try await sync(store, connector) { $0.concurrency = 4 } onEvent: { event in
+                        if case .progress(stream, _, _) = event, pages.add(1, ordering: .relaxed).newValue == 5 {
+                            running.withLock { $0?.cancel() }
+                        }
+                    }
+                }
+                running.withLock { $0 = task }
+                _ = try? await task.value
+                let cursor = try await store.cursor(tenant: autotaskTenant.id, source: .autotask, stream: stream)
+                let lanes = try #require(cursor.inProgress?.lanes, "the stopped read saved its ranges")
+                #expect(lanes.count == 3, "three ranges: Autotask's thread limit per entity")
+                #expect(lanes.first?.lowerBound == nil && lanes.last?.upperBound == nil, "the ranges cover every id")
+                #expect(zip(lanes, lanes.dropFirst()).allSatisfy { $0.upperBound != nil && $0.upperBound == $1.lowerBound })
+                #expect(lanes.filter { $0.afterID != nil }.count >= 2, "several ranges progressed side by side: \(lanes)")
+
+                let final = try await sync(store, connector)
+                #expect(final.succeeded, "\(final.failures.map { ($0.stream, $0.error ?? "") })")
+                #expect(final.entries.first { $0.stream == stream }?.kind == .resumed)
                 #expect(try await StoreContents(store, tenant: autotaskTenant.id, source: .autotask) == expected)
             }
         }
