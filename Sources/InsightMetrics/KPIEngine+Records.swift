@@ -14,6 +14,7 @@ public struct TimeFilter: Sendable, Equatable {
     public var member: ID<Member>?
     public var client: ID<Company>?
     public var agreement: ID<Agreement>?
+    public var project: ID<Project>?
     /// The billing model of the agreement the time is charged to (time on no agreement never matches).
     public var billingModel: Agreement.BillingModel?
     public var laborClass: LaborClass?
@@ -22,9 +23,9 @@ public struct TimeFilter: Sendable, Equatable {
 
     public init(
         from first: YearMonth, to last: YearMonth, member: ID<Member>? = nil, client: ID<Company>? = nil, agreement: ID<Agreement>? = nil,
-        billingModel: Agreement.BillingModel? = nil, laborClass: LaborClass? = nil, billable: Bool? = nil
+        project: ID<Project>? = nil, billingModel: Agreement.BillingModel? = nil, laborClass: LaborClass? = nil, billable: Bool? = nil
     ) {
-        (self.first, self.last, self.member, self.client, self.agreement) = (first, last, member, client, agreement)
+        (self.first, self.last, self.member, self.client, self.agreement, self.project) = (first, last, member, client, agreement, project)
         (self.billingModel, self.laborClass, self.billable) = (billingModel, laborClass, billable)
     }
 }
@@ -132,6 +133,7 @@ extension KPIEngine {
         if let member = filter.member { conditions += " AND t.member_id = \(bind: member.rawValue)" }
         if let client = filter.client { conditions += " AND t.company_id = \(bind: client.rawValue)" }
         if let agreement = filter.agreement { conditions += " AND t.agreement_id = \(bind: agreement.rawValue)" }
+        if let project = filter.project { conditions += " AND t.project_id = \(bind: project.rawValue)" }
         if let model = filter.billingModel { conditions += " AND a.billing_model = \(bind: model.rawValue)" }
         if let laborClass = filter.laborClass { conditions += " AND (\(unsafeRaw: Self.laborClassSQL)) = \(bind: laborClass.rawValue)" }
         if let billable = filter.billable { conditions += " AND \(unsafeRaw: billable ? "" : "NOT ")(t.billable_option = 'billable')" }

@@ -39,6 +39,8 @@ extension WebApp {
                 })
         }
         let totals = ProjectTotals.byMethod(rows, currency: tenant.baseCurrency)
+        // Hours to date open the project's time entries of the last five years (the longest period a page shows).
+        let thisMonth = tenant.calendar.month(of: .now)
         let tiles: [HTML] = Project.BillingMethod.allCases.compactMap { method in
             guard let total = totals[method], total.projects > 0 else { return nil }
             return """
@@ -50,7 +52,7 @@ extension WebApp {
         let body: [HTML] = rows.map { row in
             """
             <tr><td>\(row.companyName)</td><td>\(row.name)</td><td>\(Self.methodName(row.billingMethod))</td><td>\(row.closed ? "Closed" : "Open")</td>\
-            <td class="num">\(Format.money(row.revenue))</td><td class="num">\(Format.number(row.laborHours.value))</td>\
+            <td class="num">\(Format.money(row.revenue))</td><td class="num"><a href="/c/\(tenant.id.rawValue)/time?\(query([("month", thisMonth.description), ("months", "60"), ("project", row.id.rawValue)]))">\(Format.number(row.laborHours.value))</a></td>\
             <td class="num">\(Format.number(row.budgetHours?.value))</td><td class="num">\(Format.money(row.laborCost))</td>\
             <td class="num\(row.profit.isNegative ? " neg" : "")">\(Format.money(row.profit))</td><td class="num">\(Format.percent(row.margin))</td></tr>
             """
@@ -129,7 +131,7 @@ extension WebApp {
         let body: [HTML] = gaps.map { gap in
             let verdict = gap.gap.isNegative ? "Under-priced" : gap.gap.isZero ? "At your rates" : "Over-priced: at risk"
             return """
-                <tr><td>\(gap.name)</td><td class="num">\(Format.money(gap.invoicedLabor))</td><td class="num">\(Format.money(gap.shadowBillable))</td>\
+                <tr><td><a href="/c/\(tenant.id.rawValue)/clients/\(urlEncoded(gap.id.rawValue))?\(query([("month", month.description), ("months", "3")]))">\(gap.name)</a></td><td class="num">\(Format.money(gap.invoicedLabor))</td><td class="num">\(Format.money(gap.shadowBillable))</td>\
                 <td class="num\(gap.gap.isNegative ? " neg" : "")">\(Format.money(gap.gap))</td><td class="num">\(Format.number(gap.ratio, decimals: 2))</td>\
                 <td>\(verdict)</td></tr>
                 """

@@ -55,12 +55,14 @@ extension WebApp {
         let (tenant, user, _) = try await company(context)
         let (first, last) = try range(request, tenant)
         let (member, client, agreement) = (parameter(request, "member"), parameter(request, "client"), parameter(request, "agreement"))
+        let project = parameter(request, "project")
         let model: Agreement.BillingModel? = try choice(request, "model", Dictionary(uniqueKeysWithValues: Agreement.BillingModel.allCases.map { ($0.rawValue, $0) }))
         let laborClass: LaborClass? = try choice(request, "class", Dictionary(uniqueKeysWithValues: LaborClass.allCases.map { ($0.rawValue, $0) }))
         let billable: Bool? = try choice(request, "billable", ["yes": true, "no": false])
         let filter = TimeFilter(
             from: first, to: last, member: member.isEmpty ? nil : ID(member), client: client.isEmpty ? nil : ID(client),
-            agreement: agreement.isEmpty ? nil : ID(agreement), billingModel: model, laborClass: laborClass, billable: billable)
+            agreement: agreement.isEmpty ? nil : ID(agreement), project: project.isEmpty ? nil : ID(project), billingModel: model,
+            laborClass: laborClass, billable: billable)
         let records = try await KPIEngine(store: store, tenant: tenant).timeRecords(filter, limit: csv ? Self.exportLines : Self.pageLines)
         if csv {
             return CSV.response(
@@ -78,7 +80,8 @@ extension WebApp {
         let months = first.distance(to: last) + 1
         let (memberName, clientName) = (records.lines.first { $0.memberID.rawValue == member }?.memberName, records.lines.first { $0.companyID?.rawValue == client }?.companyName)
         let agreementName = records.lines.first { $0.agreementID?.rawValue == agreement }?.agreementName
-        let about = [memberName.map { "by \($0)" }, clientName.map { "for \($0)" }, agreementName.map { "on \($0)" }].compactMap { $0 }
+        let about = [memberName.map { "by \($0)" }, clientName.map { "for \($0)" }, agreementName.map { "on \($0)" },
+                     project.isEmpty ? nil : "on project \(project)"].compactMap { $0 }
         let lines: [HTML] = records.lines.map { line in
             let client: HTML = line.companyID.map { "<a href=\"/c/\(id)/clients/\(urlEncoded($0.rawValue))?\(query([("month", last.description), ("months", "\(months)")]))\">\(line.companyName)</a>" } ?? ""
             let agreement: HTML = line.agreementID.map { "<a href=\"/c/\(id)/agreements/\(urlEncoded($0.rawValue))?\(query([("month", last.description), ("months", "\(months)")]))\">\(line.agreementName ?? $0.rawValue)</a>" } ?? ""
@@ -88,7 +91,7 @@ extension WebApp {
                 <td class="num">\(Format.number(line.hours.value, decimals: 2))</td><td class="num">\(Format.money(line.rate))</td><td class="num">\(Format.money(line.cost))</td></tr>
                 """
         }
-        let kept = [("member", member), ("client", client), ("agreement", agreement)]
+        let kept = [("member", member), ("client", client), ("agreement", agreement), ("project", project)]
         let chosen = [("model", model?.rawValue ?? ""), ("class", laborClass?.rawValue ?? ""), ("billable", billable.map { $0 ? "yes" : "no" } ?? "")]
         let csvLink = "/c/\(id)/time.csv?" + query([("month", last.description), ("months", "\(months)")] + kept + chosen)
         return try Layout.page(title: "Time entries", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "people"), """
@@ -98,7 +101,7 @@ extension WebApp {
                 ("class", "Work", Self.laborClassNames.map { ($0.0.rawValue, $0.1) }, laborClass?.rawValue ?? ""),
                 ("model", "Agreement", Agreement.BillingModel.allCases.map { ($0.rawValue, Self.billingName($0)) }, model?.rawValue ?? ""),
                 ("billable", "Billable", [("yes", "Billable"), ("no", "Not billable")], billable.map { $0 ? "yes" : "no" } ?? ""),
-            ], hidden: [("member", member), ("agreement", agreement)]))
+            ], hidden: [("member", member), ("agreement", agreement), ("project", project)]))
             <section class="tiles"><article class="tile" data-kpi="time.entries"><h3>Entries</h3><div class="value">\(records.count)</div></article>\
             <article class="tile" data-kpi="time.hours"><h3>Hours</h3><div class="value">\(Format.number(records.hours.value, decimals: 2))</div></article>\
             <article class="tile" data-kpi="time.labor_cost"><h3>Labor cost</h3><div class="value">\(Format.money(records.laborCost))</div></article>\

@@ -73,6 +73,14 @@ struct DrillDownTests {
                 #expect(try await browser.get("/c/\(id)/clients/\(worked.id.rawValue)?month=\(month)&months=12").body
                     .contains("/c/\(id)/time?month=\(month)&amp;months=12&amp;client=\(worked.id.rawValue)"))
 
+                // A project's hours open its time entries, which add up to them.
+                let project = try #require(try await engine.projectProfits().filter { $0.laborHours.value > 0 }.first)
+                let thisMonth = tenant.calendar.month(of: .now)
+                let projectLink = "/c/\(id)/time?month=\(thisMonth)&amp;months=60&amp;project=\(project.id.rawValue)"
+                #expect(try await browser.get("/c/\(id)/projects").body.contains(projectLink))
+                let projectTime = try await browser.get("/c/\(id)/time.csv?month=\(thisMonth)&months=60&project=\(project.id.rawValue)").body
+                #expect(browser.csvColumn(projectTime, "hours").reduce(0, +) == project.laborHours.value)
+
                 // Tickets: opened, reactive and closed in the month; by board and by SLA over the year; today's backlog by age.
                 func count(_ path: String) async throws -> Int? {
                     let body = try await browser.get(path).body
