@@ -243,8 +243,8 @@ struct AutotaskSource: SyncSource {
             case .configurationItemTypes, .contractServiceUnits, .contractBlocks, .services, .products, .expenseReports:
                 throw SyncError.unknownStream(stream)
             }
-            // Only a read of everything can stand for the list of ids.
-            return listIDs && run.since == nil && run.afterID == nil ? seen : nil
+            // Only a read of everything in one order can stand for the list of ids (a split read does not collect them).
+            return listIDs && run.since == nil && run.afterID == nil && run.lanes == nil ? seen : nil
         }
 
         /// A first full load read as id ranges side by side: each range's pages are read and mapped in their own
