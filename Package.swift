@@ -37,12 +37,14 @@ let package = Package(
     targets: [
         // The pure domain: Foundation only.
         .target(name: "InsightCore", swiftSettings: library),
+        // JSON read from its bytes without a dictionary per object: how PSA pages are decoded. Foundation only.
+        .target(name: "InsightJSON", swiftSettings: library),
         // ConnectWise PSA's REST API as data: the conditions grammar, paging rules, JSON shapes and their mapping
         // to the domain. Shared by the simulator and the connector; no I/O.
-        .target(name: "ConnectWiseAPI", dependencies: ["InsightCore"], swiftSettings: library),
+        .target(name: "ConnectWiseAPI", dependencies: ["InsightCore", "InsightJSON"], swiftSettings: library),
         // Autotask PSA's REST API as data: the query filter language, paging, JSON shapes, security levels, picklists
         // and the mapping to the domain. Shared by the simulator and the connector; no I/O.
-        .target(name: "AutotaskAPI", dependencies: ["InsightCore"], swiftSettings: library),
+        .target(name: "AutotaskAPI", dependencies: ["InsightCore", "InsightJSON"], swiftSettings: library),
         // Read-only clients of the PSA APIs: GET requests only, paged, incremental, with retries.
         .target(
             name: "InsightConnectors",
@@ -184,6 +186,7 @@ let package = Package(
             swiftSettings: library
         ),
         .testTarget(name: "InsightCoreTests", dependencies: ["InsightCore"], swiftSettings: strict),
+        .testTarget(name: "InsightJSONTests", dependencies: ["InsightJSON"], swiftSettings: strict),
         .testTarget(
             name: "ConnectWiseAPITests", dependencies: ["ConnectWiseAPI", "InsightCore", "MSPModel"],
             resources: [.copy("Samples")], swiftSettings: strict),

@@ -1,4 +1,5 @@
 public import Foundation
+import InsightCore
 
 /// Autotask's date-time strings (NOTES.md §10): always UTC, with 0 to 7 fractional digits, with or without a
 /// `Z` (a string without a zone is UTC). Date-only fields are midnight UTC.
@@ -76,6 +77,14 @@ public enum AutotaskDate {
                 }
             }
             guard index == bytes.count else { return nil }
+        }
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        // Arithmetic from the month's first day, as lenient as the calendar below (hour 24 is the next day's
+        // midnight) and without building date components for every field of every item.
+        if let first = CalendarDate(year: year, month: month, day: 1) {
+            let seconds = (first.daysSinceEpoch + day - 1) * 86_400 + hour * 3_600 + minute * 60 + second
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1_000_000_000 - Double(offsetSeconds))
         }
         var components = DateComponents()
         components.year = year

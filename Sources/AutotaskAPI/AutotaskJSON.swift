@@ -1,4 +1,5 @@
 public import Foundation
+import InsightJSON
 
 /// Any JSON value, numbers kept exact. The simulator holds Autotask items in this form and evaluates filters
 /// against it; the connector reads pages through it so that a field name matches without regard to case, as
@@ -41,7 +42,26 @@ public enum AutotaskJSON: Sendable, Equatable, Codable {
     }
 
     /// Parses `data` as JSON; `nil` when it is not JSON.
-    public static func parse(_ data: Data) -> AutotaskJSON? { try? JSONDecoder().decode(AutotaskJSON.self, from: data) }
+    public static func parse(_ data: Data) -> AutotaskJSON? {
+        guard let tape = try? JSONTape(parsing: data) else { return nil }
+        return AutotaskJSON(tape.root)
+    }
+
+    init(_ value: JSONTape.Value) {
+        switch value.kind {
+        case .null: self = .null
+        case .false: self = .bool(false)
+        case .true: self = .bool(true)
+        // Invariant: the kind says which reading is non-nil.
+        case .number: self = .number(value.decimal!)
+        case .string: self = .string(value.string!)
+        case .array: self = .array(value.elements.map(AutotaskJSON.init))
+        case .object:
+            var members: [String: AutotaskJSON] = [:]
+            for (key, member) in value.members { members[key] = AutotaskJSON(member) }
+            self = .object(members)
+        }
+    }
 
     /// An integer.
     public static func int(_ value: Int) -> AutotaskJSON { .number(Decimal(value)) }

@@ -34,14 +34,28 @@ public struct AutotaskRow: Sendable {
     public init(entity: String, json: AutotaskJSON) throws(AutotaskDecodingError) {
         guard case .object(let members) = json else { throw AutotaskDecodingError(entity: entity, reason: "an item is not a JSON object") }
         self.entity = entity
-        var lowered: [String: AutotaskJSON] = [:]
-        for (key, value) in members { lowered[key.lowercased()] = value }
-        self.fields = lowered
+        self.fields = members
     }
 
+    /// The field's value, `nil` when missing or null. Autotask sends every field with the Swagger's spelling, so
+    /// the exact name almost always hits; otherwise the names are compared without regard to ASCII case, without
+    /// lower-casing (and allocating) either.
     func value(_ name: String) -> AutotaskJSON? {
-        guard let value = fields[name.lowercased()], value != .null else { return nil }
-        return value
+        let found: AutotaskJSON?
+        if let exact = fields[name] {
+            found = exact
+        } else {
+            found = fields.first { Self.equalIgnoringCase($0.key, name) }?.value
+        }
+        if case .null? = found { return nil }
+        return found
+    }
+
+    static func equalIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return zip(lhs.utf8, rhs.utf8).allSatisfy { left, right in
+            left == right || (left | 0x20 == right | 0x20 && (left | 0x20) >= 0x61 && (left | 0x20) <= 0x7A)
+        }
     }
 
     func wrong(_ name: String, _ expected: String) -> AutotaskDecodingError {

@@ -1,4 +1,5 @@
 public import Foundation
+import InsightCore
 
 /// A parsed ConnectWise `conditions` (or `childConditions`) expression.
 ///
@@ -261,12 +262,39 @@ private struct ConditionsParser {
 
 /// Parses the ISO-8601 forms clients send: `2016-08-20T18:04:26Z`, with fractional seconds or an offset.
 func parseDate(_ text: String) -> Date? {
+    if let stamp = utcSecond(text) { return stamp }
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if let date = try? Date(trimmed, strategy: .iso8601) { return date }
     let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     if let date = try? fractional.parse(trimmed) { return date }
     // A date alone means its midnight UTC.
     return try? Date(trimmed + "T00:00:00Z", strategy: .iso8601)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, the form ConnectWise writes its date-times in, read by arithmetic; `nil` for anything
+/// else, which `parseDate` hands to Foundation's ISO 8601 parser (several times slower, and asked for four dates of
+/// every time entry a sync reads).
+func utcSecond(_ text: String) -> Date? {
+    var text = text
+    return text.withUTF8 { bytes -> Date? in
+        guard bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+            bytes[19] == 0x5A
+        else { return nil }
+        func number(_ at: Int, _ length: Int) -> Int? {
+            var value = 0
+            for index in at..<at + length {
+                let digit = bytes[index] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            hour < 24, minute < 60, second < 60, let date = CalendarDate(year: year, month: month, day: day)
+        else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(date.daysSinceEpoch * 86_400 + hour * 3_600 + minute * 60 + second))
+    }
 }
 
 extension Condition.Operator {

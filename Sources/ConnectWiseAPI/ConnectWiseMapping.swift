@@ -1,5 +1,6 @@
 public import Foundation
 public import InsightCore
+import InsightJSON
 
 /// What mapping ConnectWise JSON into the domain needs to know about the tenant.
 public struct ConnectWiseContext: Sendable {
@@ -112,7 +113,7 @@ public enum ConnectWiseRecords {
 
     /// A list page (`[…]`) or a single item (`{…}`), all decoded or none.
     static func items<T: Decodable>(_ body: Data, entity: String, as type: T.Type) throws(ConnectWiseDecodingError) -> [T] {
-        let decoder = JSONDecoder()
+        let decoder = JSONTapeDecoder()
         do {
             if body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[") {
                 return try decoder.decode([T].self, from: body)

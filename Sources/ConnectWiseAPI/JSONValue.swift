@@ -1,4 +1,5 @@
 public import Foundation
+import InsightJSON
 
 /// Any JSON value, with numbers kept exact. The simulator holds ConnectWise items in this form, and conditions
 /// are evaluated against it.
@@ -36,6 +37,28 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Parses `data` as JSON; `nil` when it is not JSON.
+    public static func parse(_ data: Data) -> JSONValue? {
+        guard let tape = try? JSONTape(parsing: data) else { return nil }
+        return JSONValue(tape.root)
+    }
+
+    init(_ value: JSONTape.Value) {
+        switch value.kind {
+        case .null: self = .null
+        case .false: self = .bool(false)
+        case .true: self = .bool(true)
+        // Invariant: the kind says which reading is non-nil.
+        case .number: self = .number(value.decimal!)
+        case .string: self = .string(value.string!)
+        case .array: self = .array(value.elements.map(JSONValue.init))
+        case .object:
+            var members: [String: JSONValue] = [:]
+            for (key, member) in value.members { members[key] = JSONValue(member) }
+            self = .object(members)
         }
     }
 

@@ -62,7 +62,7 @@ public struct ConnectWiseConnector: Sendable {
     /// `{site}/{codebase}apis/3.0`, from `/login/companyinfo/{company}`.
     public func discoverAPIBase() async throws(ConnectorError) -> String {
         let response = try await send("\(site)/login/companyinfo/\(credentials.companyID)", entity: "login/companyinfo", authenticated: false)
-        guard let info = try? JSONDecoder().decode(JSONValue.self, from: response.body), case .string(let codebase)? = info.member("Codebase") else {
+        guard let info = JSONValue.parse(response.body), case .string(let codebase)? = info.member("Codebase") else {
             throw .unknownCompany(credentials.companyID)
         }
         return "\(site)/\(codebase)apis/3.0"
@@ -71,7 +71,7 @@ public struct ConnectWiseConnector: Sendable {
     /// The number of records of `endpoint` (changed after `since`, when given).
     public func count(_ endpoint: String, base: String, since: Timestamp? = nil) async throws(ConnectorError) -> Int {
         let response = try await send(url(base, "\(endpoint)/count", since: since, pageSize: nil), entity: endpoint)
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: response.body), case .number(let n)? = value.member("count") else {
+        guard let value = JSONValue.parse(response.body), case .number(let n)? = value.member("count") else {
             throw .decoding(
                 ConnectWiseDecodingError(entity: "\(endpoint)/count", reason: "no count", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)),
                 page: "\(endpoint)/count")
@@ -96,7 +96,7 @@ public struct ConnectWiseConnector: Sendable {
     public func id(atRank rank: Int, of endpoint: String, base: String) async throws(ConnectorError) -> Int? {
         let url = "\(base)/\(endpoint)?page=\(rank)&pageSize=1&fields=id&orderBy=\(Self.encode("id asc"))"
         let response = try await send(url, entity: endpoint, forwardOnly: false)
-        guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: response.body) else {
+        guard case .array(let items)? = JSONValue.parse(response.body) else {
             throw .decoding(
                 ConnectWiseDecodingError(entity: endpoint, reason: "not a list of ids", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)),
                 page: url)
@@ -126,7 +126,7 @@ public struct ConnectWiseConnector: Sendable {
         ConnectWisePages(
             connector: self, entity: endpoint, first: url(base, endpoint, since: nil, pageSize: 1_000, fields: "id"),
             decode: { data throws(ConnectWiseDecodingError) in
-                guard case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+                guard case .array(let items)? = JSONValue.parse(data) else {
                     throw ConnectWiseDecodingError(entity: endpoint, reason: "not a JSON array", excerpt: String(decoding: data.prefix(200), as: UTF8.self))
                 }
                 return try items.map { item throws(ConnectWiseDecodingError) in

@@ -48,11 +48,11 @@ extension ConnectWiseConnector {
         _ = try await send("\(base)/system/info", entity: "system/info")
         var role: SecurityRole?
         if let response = try? await send("\(base)/system/securityroles", entity: "system/securityroles"),
-            case .array(let roles)? = try? JSONDecoder().decode(JSONValue.self, from: response.body), roles.count == 1,
+            case .array(let roles)? = JSONValue.parse(response.body), roles.count == 1,
             let id = roles.first.flatMap(ListQuery.id(of:)), case .string(let name)? = roles[0].member("name")
         {
             let settings = (try? await send("\(base)/system/securityRoles/\(id)/settings", entity: "system/securityroles"))
-                .flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0.body) }
+                .flatMap { JSONValue.parse($0.body) }
             role = SecurityRole(id: id, name: name, settings: Self.settings(settings))
         }
         var entries: [(ConnectWiseEndpoint, PermissionReport.Status)] = []
@@ -68,7 +68,7 @@ extension ConnectWiseConnector {
             }
             do {
                 let response = try await send("\(base)/\(path)?pageSize=1", entity: endpoint.path)
-                if endpoint == .agreements, case .array(let items)? = try? JSONDecoder().decode(JSONValue.self, from: response.body) {
+                if endpoint == .agreements, case .array(let items)? = JSONValue.parse(response.body) {
                     firstAgreement = items.first.flatMap(ListQuery.id(of:))
                 }
                 entries.append((endpoint, .ok))

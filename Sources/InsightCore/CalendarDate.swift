@@ -34,14 +34,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public var yyyymmdd: Int { year * 10_000 + month * 100 + day }
 
     /// The calendar day on which `timestamp` falls in `timeZone`.
+    ///
+    /// The zone's offset from UTC at that instant moves the timestamp to local time, and the day follows by
+    /// arithmetic: what a Gregorian `Calendar` in that zone answers, without building one per call (syncs ask this
+    /// of every time entry).
     public init(_ timestamp: Timestamp, in timeZone: TimeZone) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: timestamp.date)
-        // Invariant: Calendar always yields year, month and day for a gregorian date.
-        self.year = parts.year!
-        self.month = parts.month!
-        self.day = parts.day!
+        let offset = Int64(timeZone.secondsFromGMT(for: timestamp.date))
+        let local = timestamp.rawValue + offset * 1_000
+        let days = local >= 0 ? local / 86_400_000 : (local + 1) / 86_400_000 - 1
+        self.init(daysSinceEpoch: Int(days))
     }
 
     /// The instant this day starts in `timeZone`.

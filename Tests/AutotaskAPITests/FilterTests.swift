@@ -92,5 +92,12 @@ import Testing
         #expect(AutotaskDate.parse("2020-01-29T00:00:00Z") != nil)
         #expect(AutotaskDate.parse("not a date") == nil)
         #expect(AutotaskDate.format(reference) == "2016-03-30T13:10:35.563Z")
+        #expect(abs(reference.timeIntervalSince1970 - 1_459_343_435.563) < 0.000_5)
+        #expect(AutotaskDate.parse("1969-12-31T23:59:59Z")?.timeIntervalSince1970 == -1)
+        #expect(AutotaskDate.parse("2024-02-29")?.timeIntervalSince1970 == 1_709_164_800)
+        // As lenient as a Gregorian calendar: hour 24 is the next midnight, February 30 is March 1 (2016 is leap).
+        #expect(AutotaskDate.parse("2016-03-30T24:00:00Z") == AutotaskDate.parse("2016-03-31T00:00:00Z"))
+        #expect(AutotaskDate.parse("2016-02-30T00:00:00Z") == AutotaskDate.parse("2016-03-01T00:00:00Z"))
+        #expect(AutotaskDate.parse("2016-13-01T00:00:00Z") == nil)
     }
 }

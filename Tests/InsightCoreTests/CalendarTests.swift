@@ -35,6 +35,29 @@ import Testing
         #expect(CalendarDate(iso: "2026-10-31")!.start(in: chicago.timeZone) < instant)
     }
 
+    @Test("the day of an instant is the one a Gregorian calendar in that zone gives, across DST changes and before 1970",
+        arguments: ["UTC", "America/Chicago", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns"])
+    func dayOfAnInstantMatchesTheCalendar(zone: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        func check(_ milliseconds: Int64) {
+            let instant = Timestamp(rawValue: milliseconds)
+            let parts = calendar.dateComponents([.year, .month, .day], from: instant.date)
+            #expect(CalendarDate(instant, in: timeZone) == CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!), "\(milliseconds)")
+        }
+        // Every 97 hours 13 minutes from 1969-06 to 2027-06: drifts through every hour of the day.
+        for milliseconds in stride(from: Int64(-18_000_000_000), to: 1_814_400_000_000, by: 349_980_001) { check(milliseconds) }
+        // Every 10 minutes for a day either side of the zone's next four DST changes after 2025-01-01.
+        var after = Date(timeIntervalSince1970: 1_735_689_600)
+        for _ in 0..<4 {
+            guard let change = timeZone.nextDaylightSavingTimeTransition(after: after) else { break }
+            let centre = Int64(change.timeIntervalSince1970 * 1_000)
+            for milliseconds in stride(from: centre - 86_400_000, through: centre + 86_400_000, by: 600_000) { check(milliseconds) }
+            after = change
+        }
+    }
+
     @Test func fiscalPeriodsFollowTheConfiguredStart() throws {
         let july = FiscalCalendar(timeZone: try #require(TimeZone(identifier: "UTC")), fiscalYearStartMonth: 7)
         let march2027 = try #require(YearMonth("2027-03"))
