@@ -336,7 +336,16 @@ struct Parser {
         position += 1
         let start = position
         var escaped = false
+        // Invariant: `bytes` is non-empty here (it holds at least the opening quote).
+        let base = UnsafeRawPointer(bytes.baseAddress!)
         while true {
+            // Eight bytes at a time while none is a quote, a backslash or a control character (a false alarm, from a
+            // borrow across bytes, only sends the word to the byte-by-byte check below).
+            while position + 8 <= bytes.count {
+                let word = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if Self.mayHoldSpecialByte(word) { break }
+                position += 8
+            }
             guard position < bytes.count else { throw fail("a string is not closed", at: opening) }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { break }
@@ -361,6 +370,15 @@ struct Parser {
         }
         append(.string, start: start, end: position, escaped: escaped)
         position += 1
+    }
+
+    /// Whether any byte of `word` may be `"`, `\\` or below 0x20 (never a false "no").
+    @inline(__always)
+    static func mayHoldSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) || (word &- ones &* 0x20) & ~word & highs != 0
     }
 
     mutating func enter() throws(JSONSyntaxError) {

@@ -153,29 +153,44 @@ final class TapeDecoder: Decoder {
 
     /// The value node of this object's member `name`, or `nil`.
     func member(_ name: String) -> Int32? {
-        let count = tape.nodes[Int(index)].count
-        guard count > 0 else { return nil }
-        var keyIndex = hint >= 0 ? hint : index + 1
-        var ordinal = hint >= 0 ? hintOrdinal : 0
         var name = name
         return name.withUTF8 { expected -> Int32? in
-            for _ in 0..<count {
-                let valueIndex = keyIndex + 1
-                let found = tape.stringEquals(keyIndex, expected)
-                ordinal += 1
-                if ordinal == count {
-                    ordinal = 0
-                    keyIndex = index + 1
-                } else {
-                    keyIndex = tape.nodes[Int(valueIndex)].next
-                }
-                if found {
-                    hint = keyIndex
-                    hintOrdinal = ordinal
-                    return valueIndex
+            tape.nodes.withUnsafeBufferPointer { nodes -> Int32? in
+                tape.bytes.withUnsafeBufferPointer { bytes -> Int32? in
+                    let count = nodes[Int(index)].count
+                    guard count > 0 else { return nil }
+                    var keyIndex = hint >= 0 ? hint : index + 1
+                    var ordinal = hint >= 0 ? hintOrdinal : 0
+                    for _ in 0..<count {
+                        let key = nodes[Int(keyIndex)]
+                        let valueIndex = keyIndex + 1
+                        let found: Bool
+                        if key.escaped {
+                            found = tape.string(at: keyIndex) == String(decoding: expected, as: UTF8.self)
+                        } else {
+                            let length = Int(key.end - key.start)
+                            // Lengths first, then the first byte, then the rest: most members differ at once.
+                            found = length == expected.count
+                                && (length == 0
+                                    || (bytes[Int(key.start)] == expected[0]
+                                        && memcmp(expected.baseAddress!, bytes.baseAddress! + Int(key.start), length) == 0))
+                        }
+                        ordinal += 1
+                        if ordinal == count {
+                            ordinal = 0
+                            keyIndex = index + 1
+                        } else {
+                            keyIndex = nodes[Int(valueIndex)].next
+                        }
+                        if found {
+                            hint = keyIndex
+                            hintOrdinal = ordinal
+                            return valueIndex
+                        }
+                    }
+                    return nil
                 }
             }
-            return nil
         }
     }
 }
