@@ -1,10 +1,10 @@
 public import Foundation
-import InsightJSON
+public import InsightJSON
 
 /// Any JSON value, numbers kept exact. The simulator holds Autotask items in this form and evaluates filters
 /// against it; the connector reads pages through it so that a field name matches without regard to case, as
 /// Autotask's do (a 2020 recording spells `Id`, the Swagger `id`).
-public enum AutotaskJSON: Sendable, Equatable, Codable {
+public enum AutotaskJSON: Sendable, Equatable, Codable, JSONTree {
     case null
     case bool(Bool)
     case number(Decimal)
@@ -41,30 +41,11 @@ public enum AutotaskJSON: Sendable, Equatable, Codable {
         }
     }
 
-    /// Parses `data` as JSON; `nil` when it is not JSON.
-    public static func parse(_ data: Data) -> AutotaskJSON? {
-        guard let tape = try? JSONTape(parsing: data) else { return nil }
-        return AutotaskJSON(tape.root)
-    }
-
-    init(_ value: JSONTape.Value) {
-        switch value.kind {
-        case .null: self = .null
-        case .false: self = .bool(false)
-        case .true: self = .bool(true)
-        // Invariant: the kind says which reading is non-nil.
-        case .number: self = .number(value.decimal!)
-        case .string: self = .string(value.string!)
-        case .array: self = .array(value.elements.map(AutotaskJSON.init))
-        case .object:
-            var members: [String: AutotaskJSON] = [:]
-            for (key, member) in value.members { members[key] = AutotaskJSON(member) }
-            self = .object(members)
-        }
-    }
-
     /// An integer.
     public static func int(_ value: Int) -> AutotaskJSON { .number(Decimal(value)) }
+
+    /// Parses `data` as JSON; `nil` when it is not JSON.
+    public static func parse(_ data: Data) -> AutotaskJSON? { AutotaskJSON(parsing: data) }
 
     /// The member named `key`, matched without regard to case.
     public func member(_ key: String) -> AutotaskJSON? {

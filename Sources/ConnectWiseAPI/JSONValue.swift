@@ -1,9 +1,9 @@
 public import Foundation
-import InsightJSON
+public import InsightJSON
 
 /// Any JSON value, with numbers kept exact. The simulator holds ConnectWise items in this form, and conditions
 /// are evaluated against it.
-public enum JSONValue: Sendable, Equatable, Codable {
+public enum JSONValue: Sendable, Equatable, Codable, JSONTree {
     case null
     case bool(Bool)
     case number(Decimal)
@@ -41,26 +41,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// Parses `data` as JSON; `nil` when it is not JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
-        guard let tape = try? JSONTape(parsing: data) else { return nil }
-        return JSONValue(tape.root)
-    }
-
-    init(_ value: JSONTape.Value) {
-        switch value.kind {
-        case .null: self = .null
-        case .false: self = .bool(false)
-        case .true: self = .bool(true)
-        // Invariant: the kind says which reading is non-nil.
-        case .number: self = .number(value.decimal!)
-        case .string: self = .string(value.string!)
-        case .array: self = .array(value.elements.map(JSONValue.init))
-        case .object:
-            var members: [String: JSONValue] = [:]
-            for (key, member) in value.members { members[key] = JSONValue(member) }
-            self = .object(members)
-        }
-    }
+    public static func parse(_ data: Data) -> JSONValue? { JSONValue(parsing: data) }
 
     /// The member named `key`, matched without regard to case (ConnectWise field names are case-insensitive in
     /// conditions: the docs write `Board/Id` and `LastUpdated` for JSON's `board.id` and `_info.lastUpdated`).

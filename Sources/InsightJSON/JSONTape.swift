@@ -94,12 +94,6 @@ extension JSONTape {
         /// A number's exact value; `nil` for anything else.
         public var decimal: Decimal? { node.kind == .number ? tape.decimal(at: index) : nil }
 
-        /// A number's value when it is an integer that fits in `Int`; `nil` for anything else.
-        public var int: Int? { node.kind == .number ? tape.int(at: index) : nil }
-
-        /// A number's text exactly as sent; `nil` for anything else.
-        public var numberText: String? { node.kind == .number ? tape.text(at: index) : nil }
-
         /// An array's elements, in order; empty for anything else.
         public var elements: [Value] {
             guard node.kind == .array else { return [] }
@@ -125,12 +119,6 @@ extension JSONTape {
             }
             return result
         }
-
-        /// The value of an object's member named exactly `key` (the last, if repeated); `nil` when there is none.
-        public subscript(key: String) -> Value? {
-            guard node.kind == .object else { return nil }
-            return tape.member(key, of: index).map { Value(tape: tape, index: $0) }
-        }
     }
 
     /// The text of bytes `start..<end`, as UTF-8 (invalid sequences replaced, as `String(decoding:)` does).
@@ -151,21 +139,6 @@ extension JSONTape {
         guard node.escaped else { return text(node.start, node.end) }
         return bytes.withUnsafeBufferPointer { buffer in
             Self.unescape(UnsafeBufferPointer(rebasing: buffer[Int(node.start)..<Int(node.end)]))
-        }
-    }
-
-    /// The index of the value of `object`'s member named `key` (the last one, when repeated, as Foundation's
-    /// decoder keeps).
-    func member(_ key: String, of object: Int32) -> Int32? {
-        var key = key
-        return key.withUTF8 { expected in
-            var found: Int32?
-            var keyIndex = object + 1
-            for _ in 0..<nodes[Int(object)].count {
-                if stringEquals(keyIndex, expected) { found = keyIndex + 1 }
-                keyIndex = nodes[Int(keyIndex + 1)].next
-            }
-            return found
         }
     }
 
@@ -386,6 +359,14 @@ struct Parser {
         guard depth <= Self.maximumDepth else { throw fail("the document nests deeper than \(Self.maximumDepth) levels") }
     }
 
+    /// Completes the node of the array or object at `index`, which the parser has just read past the end of.
+    mutating func close(_ index: Int, count: Int32) {
+        nodes[index].end = Int32(position)
+        nodes[index].next = Int32(nodes.count)
+        nodes[index].count = count
+        depth -= 1
+    }
+
     mutating func parseArray() throws(JSONSyntaxError) {
         try enter()
         let index = nodes.count
@@ -411,10 +392,7 @@ struct Parser {
                 break
             }
         }
-        nodes[index].end = Int32(position)
-        nodes[index].next = Int32(nodes.count)
-        nodes[index].count = count
-        depth -= 1
+        close(index, count: count)
     }
 
     mutating func parseObject() throws(JSONSyntaxError) {
@@ -450,9 +428,6 @@ struct Parser {
                 break
             }
         }
-        nodes[index].end = Int32(position)
-        nodes[index].next = Int32(nodes.count)
-        nodes[index].count = count
-        depth -= 1
+        close(index, count: count)
     }
 }

@@ -195,20 +195,6 @@ final class TapeDecoder: Decoder {
     }
 }
 
-extension JSONTape {
-    /// Whether the string node at `index` spells the UTF-8 bytes `expected`.
-    func stringEquals(_ index: Int32, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
-        let node = nodes[Int(index)]
-        if node.escaped { return string(at: index) == String(decoding: expected, as: UTF8.self) }
-        let length = Int(node.end - node.start)
-        guard expected.count == length else { return false }
-        guard length > 0 else { return true }
-        return bytes.withUnsafeBufferPointer { buffer in
-            memcmp(expected.baseAddress!, buffer.baseAddress! + Int(node.start), length) == 0
-        }
-    }
-}
-
 // MARK: - Containers
 
 struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
