@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "ConnectWiseSimulator",
             dependencies: [
-                "ConnectWiseAPI", "InsightCore", "MSPModel",
+                "ConnectWiseAPI", "InsightCore", "InsightJSON", "MSPModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "AutotaskSimulator",
             dependencies: [
-                "AutotaskAPI", "InsightCore", "MSPModel",
+                "AutotaskAPI", "InsightCore", "InsightJSON", "MSPModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,7 +4,7 @@ public import InsightJSON
 /// Any JSON value, numbers kept exact. The simulator holds Autotask items in this form and evaluates filters
 /// against it; the connector reads pages through it so that a field name matches without regard to case, as
 /// Autotask's do (a 2020 recording spells `Id`, the Swagger `id`).
-public enum AutotaskJSON: Sendable, Equatable, Codable, JSONTree {
+public enum AutotaskJSON: Sendable, Equatable, Codable, JSONTree, JSONTextWritable {
     case null
     case bool(Bool)
     case number(Decimal)
@@ -93,12 +93,13 @@ extension AutotaskJSON {
         return Data(out)
     }
 
-    private func write(into out: inout [UInt8]) {
+    /// Appends the value as compact JSON (what ``serialized()`` returns) to `out`.
+    public func write(into out: inout [UInt8]) {
         switch self {
-        case .null: out += Array("null".utf8)
-        case .bool(let value): out += Array((value ? "true" : "false").utf8)
-        case .number(let value): out += Array("\(value)".utf8)
-        case .string(let value): Self.writeString(value, into: &out)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value): out.append(contentsOf: value.description.utf8)
+        case .string(let value): JSONText.writeString(value, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
@@ -114,28 +115,12 @@ extension AutotaskJSON {
             }
             for (index, key) in keys.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, into: &out)
+                JSONText.writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 // Invariant: `key` comes from `members.keys`.
                 members[key]!.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -2,6 +2,7 @@ import AutotaskAPI
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import InsightJSON
 public import Logging
 import NIOCore
 
@@ -145,7 +146,8 @@ struct AutotaskHandler: RouterMiddleware {
             }
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
-            let items = visible.items
+            let list = visible.list
+            let items = list.items
             if settings.includeFieldsNeedIDAbove500, let fields = query.includeFields, !fields.contains(where: { $0.lowercased() == "id" }),
                 items.count(where: { item in query.filter.allSatisfy { $0.matches(item) } }) > AutotaskQuery.largestPage
             {
@@ -153,14 +155,14 @@ struct AutotaskHandler: RouterMiddleware {
             }
             switch rest.dropFirst().first {
             case nil:
-                return await deliver(page(entity, items, query: query, cursor: nil, search: method == .get ? search : nil, base: base))
+                return await deliver(page(entity, list, query: query, cursor: nil, search: method == .get ? search : nil, base: base))
             case "count":
                 return json(.object(["queryCount": .int(items.count { item in query.filter.allSatisfy { $0.matches(item) } })]))
             case "next", "prev":
                 guard let paging = parameters.first(where: { $0.name.lowercased() == "paging" })?.value,
                     let cursor = AutotaskPagingCursor(text: paging)
                 else { return errors(.internalServerError, "Invalid paging parameter.") }
-                return await deliver(page(entity, items, query: query, cursor: cursor, search: method == .get ? search : nil, base: base))
+                return await deliver(page(entity, list, query: query, cursor: cursor, search: method == .get ? search : nil, base: base))
             default:
                 return notFound()
             }
@@ -173,7 +175,7 @@ struct AutotaskHandler: RouterMiddleware {
             guard method == .get else { return methodNotAllowed(method) }
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
-            guard let item = visible.items.first(where: { $0.member("id")?.intValue == id }) else {
+            guard let item = visible.list.items.first(where: { $0.member("id")?.intValue == id }) else {
                 return settings.notFoundAsNullItem ? json(.object(["item": .null])) : errors(.notFound, "No matching records found.")
             }
             return json(.object(["item": item]))
@@ -195,7 +197,7 @@ struct AutotaskHandler: RouterMiddleware {
         guard !extra else { return notFound() }
         let visible = await rows(child.entity, user: user)
         if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(child.entity)) }
-        let items = visible.items.filter { $0.member(child.parentField)?.intValue == parentID }
+        let items = visible.list.items.filter { $0.member(child.parentField)?.intValue == parentID }
         if let childID {
             guard let item = items.first(where: { $0.member("id")?.intValue == childID }) else {
                 return settings.notFoundAsNullItem ? json(.object(["item": .null])) : errors(.notFound, "No matching records found.")
@@ -211,17 +213,13 @@ struct AutotaskHandler: RouterMiddleware {
 
     /// The rows `user` may see: none without view rights (silently, or a 500 when so set), cost fields blanked
     /// when the level cannot read costs.
-    func rows(_ entity: AutotaskEntity, user: AutotaskSimulatorSettings.APIUser) async -> (items: [AutotaskJSON], refusal: Refusal?) {
+    func rows(_ entity: AutotaskEntity, user: AutotaskSimulatorSettings.APIUser) async
+        -> (list: JSONTextList<AutotaskJSON>, refusal: Refusal?)
+    {
         guard user.level.rights(entity.section).view != .none else {
-            return ([], settings.missingRight == .error500 ? .missingRights : nil)
+            return (JSONTextList([]), settings.missingRight == .error500 ? .missingRights : nil)
         }
-        let items = await tenant.list(entity)
-        guard !user.level.canReadCosts, !entity.costFields.isEmpty else { return (items, nil) }
-        return (items.map { item in
-            guard case .object(var members) = item else { return item }
-            for field in entity.costFields where members[field] != nil { members[field] = .null }
-            return .object(members)
-        }, nil)
+        return (await tenant.list(entity, withoutCosts: !user.level.canReadCosts), nil)
     }
 
     func udfNames(_ entity: AutotaskEntity) -> [String] {
@@ -236,12 +234,14 @@ struct AutotaskHandler: RouterMiddleware {
         "The logged in Resource does not have the adequate permissions to query this entity type (\(entity.objectName))."
     }
 
-    /// One page of the items (sorted by id) that `query` selects, from `cursor`'s first id, with Autotask's
-    /// `pageDetails`. The cursor's id is found by binary search and the filter runs only until the page and the
-    /// next page's first id are found, so a page costs the same wherever it is in a long list.
+    /// One page of the items (sorted by id) that `query` selects, from `cursor`'s first id: their positions in
+    /// `list`, and Autotask's `pageDetails`. The cursor's id is found by binary search and the filter runs only
+    /// until the page and the next page's first id are found, so a page costs the same wherever it is in a long list.
     func page(
-        _ entity: AutotaskEntity, _ items: [AutotaskJSON], query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?, base: String
-    ) -> AutotaskPage {
+        _ entity: AutotaskEntity, _ list: JSONTextList<AutotaskJSON>, query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?,
+        base: String
+    ) -> SimulatedPage {
+        let items = list.items
         let size = cursor?.pageSize ?? query.pageSize
         let start = cursor?.nextIds.first ?? -1
         var low = 0, high = items.count
@@ -249,14 +249,14 @@ struct AutotaskHandler: RouterMiddleware {
             let middle = (low + high) / 2
             if (items[middle].member("id")?.intValue ?? 0) < start { low = middle + 1 } else { high = middle }
         }
-        var slice: [AutotaskJSON] = []
+        var positions: [Int] = []
         var nextID: Int?
-        for item in items[low...] where query.filter.allSatisfy({ $0.matches(item) }) {
-            if slice.count == size {
-                nextID = item.member("id")?.intValue
+        for position in low..<items.count where query.filter.allSatisfy({ $0.matches(items[position]) }) {
+            if positions.count == size {
+                nextID = items[position].member("id")?.intValue
                 break
             }
-            slice.append(item)
+            positions.append(position)
         }
         let root = "\(base)/ATServicesRest/V1.0/\(entity.rawValue)/query/"
         let tail = search.map { "&search=" + AutotaskPagingCursor.encode($0) } ?? ""
@@ -271,15 +271,15 @@ struct AutotaskHandler: RouterMiddleware {
             let back = AutotaskPagingCursor(pageSize: size, previousIds: Array(previous.dropLast()), nextIds: [last])
             prev = root + "prev?paging=" + AutotaskPagingCursor.encode(back.text) + tail
         }
-        return AutotaskPage(
-            items: slice.map(query.project),
-            pageDetails: AutotaskPageDetails(count: slice.count, requestCount: size, prevPageUrl: prev, nextPageUrl: next))
+        return SimulatedPage(
+            list: list, positions: positions, query: query,
+            details: AutotaskPageDetails(count: positions.count, requestCount: size, prevPageUrl: prev, nextPageUrl: next))
     }
 
     /// A page's response, with the dropped-connection and truncated-body faults applied when the dice say so.
-    func deliver(_ page: AutotaskPage) async -> Response {
-        let body = page.json.serialized()
-        var response = json(page.json)
+    func deliver(_ page: SimulatedPage) async -> Response {
+        let body = page.body()
+        var response = json(body)
         if await tenant.roll(settings.droppedConnectionRate) {
             // Announce the whole body, send half, then fail: the server closes the connection mid-body.
             response.body = ResponseBody(contentLength: body.count) { writer in
@@ -324,9 +324,15 @@ struct AutotaskHandler: RouterMiddleware {
     // MARK: Responses
 
     func json(_ value: AutotaskJSON, status: HTTPResponse.Status = .ok) -> Response {
+        var body: [UInt8] = []
+        value.write(into: &body)
+        return json(body, status: status)
+    }
+
+    func json(_ body: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     func errors(_ status: HTTPResponse.Status, _ message: String) -> Response { json(AutotaskErrorBody(message).json, status: status) }
@@ -349,3 +355,27 @@ struct AutotaskHandler: RouterMiddleware {
 
 /// The fault that drops a connection mid-body.
 struct SimulatedDrop: Error {}
+
+/// A page of a query's answer: the positions of its items in the list it was read from, and its `pageDetails`.
+struct SimulatedPage {
+    let list: JSONTextList<AutotaskJSON>
+    let positions: [Int]
+    let query: AutotaskQuery
+    let details: AutotaskPageDetails
+
+    /// `{"items": […], "pageDetails": {…}}`, keys in the order Autotask's are written. Whole items are copied from
+    /// the list's kept text; `IncludeFields` items are written afresh.
+    func body() -> [UInt8] {
+        var body: [UInt8] = []
+        body.append(contentsOf: #"{"items":"#.utf8)
+        if query.includeFields == nil {
+            list.writeArray(of: positions, into: &body)
+        } else {
+            AutotaskJSON.array(positions.map { query.project(list.items[$0]) }).write(into: &body)
+        }
+        body.append(contentsOf: #","pageDetails":"#.utf8)
+        details.json.write(into: &body)
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+}

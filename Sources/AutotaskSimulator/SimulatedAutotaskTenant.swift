@@ -1,5 +1,6 @@
 import AutotaskAPI
 import Foundation
+import InsightJSON
 public import InsightCore
 public import MSPModel
 
@@ -9,7 +10,9 @@ public import MSPModel
 public actor SimulatedAutotaskTenant {
     public let business: MSPBusiness
     public let settings: AutotaskSimulatorSettings
-    private(set) var items: [AutotaskEntity: [AutotaskJSON]] = [:]
+    private(set) var lists: [AutotaskEntity: JSONTextList<AutotaskJSON>] = [:]
+    /// The lists as an API user who cannot read costs sees them (cost fields null), made when first asked for.
+    private var listsWithoutCosts: [AutotaskEntity: JSONTextList<AutotaskJSON>] = [:]
     private(set) var fields: [AutotaskEntity: [AutotaskFieldInformation]] = [:]
     private var requestTimes: [ContinuousClock.Instant] = []
     private var threads: [String: Int] = [:]
@@ -24,15 +27,37 @@ public actor SimulatedAutotaskTenant {
         self.business = business
         self.settings = settings
         self.dice = settings.faultSeed
-        (items, fields) = Self.render(business.snapshot(at: instant), settings: settings)
+        let (items, fields) = Self.render(business.snapshot(at: instant), settings: settings)
+        self.lists = items.mapValues(JSONTextList.init)
+        self.fields = fields
     }
 
     public func advance(to instant: Timestamp) {
-        (items, fields) = Self.render(business.snapshot(at: instant), settings: settings)
+        let (items, fields) = Self.render(business.snapshot(at: instant), settings: settings)
+        self.lists = items.mapValues(JSONTextList.init)
+        self.listsWithoutCosts = [:]
+        self.fields = fields
     }
 
-    /// The items of `entity`, by id ascending.
-    func list(_ entity: AutotaskEntity) -> [AutotaskJSON] { items[entity] ?? [] }
+    /// Writes the JSON text of every item now rather than when it is first served: benchmarks call this before
+    /// they measure, so that the simulator's cost of writing pages (a real tenant's, not the client's) stays out.
+    public func writeAll() {
+        for list in lists.values { list.writeAll() }
+    }
+
+    /// The items of `entity`, by id ascending; with their cost fields null when `withoutCosts`.
+    func list(_ entity: AutotaskEntity, withoutCosts: Bool = false) -> JSONTextList<AutotaskJSON> {
+        let list = lists[entity] ?? JSONTextList([])
+        guard withoutCosts, !entity.costFields.isEmpty else { return list }
+        if let blanked = listsWithoutCosts[entity] { return blanked }
+        let blanked = JSONTextList(list.items.map { item in
+            guard case .object(var members) = item else { return item }
+            for field in entity.costFields where members[field] != nil { members[field] = .null }
+            return AutotaskJSON.object(members)
+        })
+        listsWithoutCosts[entity] = blanked
+        return blanked
+    }
     func fieldInformation(_ entity: AutotaskEntity) -> [AutotaskFieldInformation] { fields[entity] ?? [] }
 
     static func render(_ snapshot: MSPSnapshot, settings: AutotaskSimulatorSettings)

@@ -3,7 +3,7 @@ public import InsightJSON
 
 /// Any JSON value, with numbers kept exact. The simulator holds ConnectWise items in this form, and conditions
 /// are evaluated against it.
-public enum JSONValue: Sendable, Equatable, Codable, JSONTree {
+public enum JSONValue: Sendable, Equatable, Codable, JSONTree, JSONTextWritable {
     case null
     case bool(Bool)
     case number(Decimal)
@@ -63,12 +63,13 @@ extension JSONValue {
         return Data(out)
     }
 
-    private func write(into out: inout [UInt8]) {
+    /// Appends the value as compact JSON with sorted keys (what ``serialized()`` returns) to `out`.
+    public func write(into out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
         case .number(let value): out.append(contentsOf: value.description.utf8)
-        case .string(let value): Self.writeString(value, into: &out)
+        case .string(let value): JSONText.writeString(value, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             var first = true
@@ -86,37 +87,11 @@ extension JSONValue {
                 guard let value = members[key] else { continue }
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                Self.writeString(key, into: &out)
+                JSONText.writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// `text` as a JSON string: runs of bytes that need no escape are copied whole.
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var start = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                // Control characters, `"` and `\`.
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                switch byte {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                default: out += Array(String(format: "\\u%04x", byte).utf8)
-                }
-                start = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -86,25 +86,29 @@ public struct ListQuery: Sendable, Equatable {
         }
     }
 
-    /// The items matching the conditions, in order: `orderBy`, else id. `items` must be sorted by id (the
-    /// simulator keeps them so), which spares a sort per request.
-    public func matching(_ items: [JSONValue]) -> [JSONValue] {
-        let result = conditions.map { condition in items.filter(condition.matches) } ?? items
+    /// The positions in `items` of the items matching the conditions, in order: `orderBy`, else id. `items` must
+    /// be sorted by id (the simulator keeps them so), which spares a sort per request.
+    func matchingPositions(_ items: [JSONValue]) -> [Int] {
+        let result = conditions.map { condition in items.indices.filter { condition.matches(items[$0]) } } ?? Array(items.indices)
         guard !orderBy.isEmpty, !forwardOnly else { return result }
         return result.sorted { left, right in
             for (path, ascending) in orderBy {
-                let a = Condition.resolve(path, in: left)
-                let b = Condition.resolve(path, in: right)
+                let a = Condition.resolve(path, in: items[left])
+                let b = Condition.resolve(path, in: items[right])
                 guard let order = Self.order(a, b), order != .orderedSame else { continue }
                 return (order == .orderedAscending) == ascending
             }
-            return (Self.id(of: left) ?? 0) < (Self.id(of: right) ?? 0)
+            return left < right
         }
     }
 
-    /// Forward-only: the first `pageSize` matching items after `pageId`, found by binary search and a scan that
-    /// stops when the page is full (items sorted by id), so a page costs the same at the end of a large list.
-    func forwardPage(_ items: [JSONValue]) -> [JSONValue] {
+    /// The items matching the conditions, in order: `orderBy`, else id (`items` sorted by id).
+    public func matching(_ items: [JSONValue]) -> [JSONValue] { matchingPositions(items).map { items[$0] } }
+
+    /// Forward-only: the positions of the first `pageSize` matching items after `pageId`, found by binary search
+    /// and a scan that stops when the page is full (items sorted by id), so a page costs the same at the end of a
+    /// large list.
+    func forwardPage(_ items: [JSONValue]) -> [Int] {
         var low = 0
         var high = items.count
         if let pageID {
@@ -113,28 +117,29 @@ public struct ListQuery: Sendable, Equatable {
                 if (Self.id(of: items[middle]) ?? 0) <= pageID { low = middle + 1 } else { high = middle }
             }
         }
-        var page: [JSONValue] = []
+        var page: [Int] = []
         var index = low
         while index < items.count, page.count < pageSize {
-            if conditions?.matches(items[index]) ?? true { page.append(items[index]) }
+            if conditions?.matches(items[index]) ?? true { page.append(index) }
             index += 1
         }
         return page
     }
 
-    /// One page of `items` and its `Link` header. `requestURL` is the URL the client asked for, with its query;
-    /// links keep every original parameter and replace only `page` (or `pageId`).
-    public func respond(to items: [JSONValue], requestURL: URL) -> (items: [JSONValue], link: String) {
+    /// One page of `items`: the positions of its items in `items`, and its `Link` header. `requestURL` is the URL
+    /// the client asked for, with its query; links keep every original parameter and replace only `page` (or
+    /// `pageId`). Items are whole: apply ``partial(_:)`` for `fields`.
+    public func page(of items: [JSONValue], requestURL: URL) -> (positions: [Int], link: String) {
         if forwardOnly {
-            let slice = forwardPage(items)
+            let positions = forwardPage(items)
             // A full page links to the next pageId (the last id returned); the end is an empty Link header.
-            guard slice.count == pageSize, let last = slice.last.flatMap(Self.id(of:)) else { return (partial(slice), "") }
-            return (partial(slice), "<\(link(requestURL, setting: "pageId", to: last))>; rel=\"next\"")
+            guard positions.count == pageSize, let last = positions.last.flatMap({ Self.id(of: items[$0]) }) else { return (positions, "") }
+            return (positions, "<\(link(requestURL, setting: "pageId", to: last))>; rel=\"next\"")
         }
-        let matching = matching(items)
+        let matching = matchingPositions(items)
         let lastPage = max(1, (matching.count + pageSize - 1) / pageSize)
         let start = min(matching.count, (page - 1) * pageSize)
-        let slice = Array(matching[start..<min(matching.count, start + pageSize)])
+        let positions = Array(matching[start..<min(matching.count, start + pageSize)])
         var links: [String] = []
         if page > 1 {
             links.append("<\(link(requestURL, setting: "page", to: 1))>; rel=\"first\"")
@@ -142,7 +147,13 @@ public struct ListQuery: Sendable, Equatable {
         }
         if page < lastPage { links.append("<\(link(requestURL, setting: "page", to: page + 1))>; rel=\"next\"") }
         links.append("<\(link(requestURL, setting: "page", to: lastPage))>; rel=\"last\"")
-        return (partial(slice), links.joined(separator: ", "))
+        return (positions, links.joined(separator: ", "))
+    }
+
+    /// One page of `items`, reduced to `fields`, and its `Link` header (see ``page(of:requestURL:)``).
+    public func respond(to items: [JSONValue], requestURL: URL) -> (items: [JSONValue], link: String) {
+        let page = page(of: items, requestURL: requestURL)
+        return (partial(page.positions.map { items[$0] }), page.link)
     }
 
     /// `{"count": n}` for `/count`.
@@ -150,8 +161,11 @@ public struct ListQuery: Sendable, Equatable {
         .object(["count": .number(Decimal(conditions.map { condition in items.filter(condition.matches).count } ?? items.count))])
     }
 
+    /// Whether the query asks for some fields only (`fields=`), so that items are not sent whole.
+    public var selectsFields: Bool { !(fields ?? []).isEmpty }
+
     /// Items reduced to `fields` (nested paths keep their parents), or whole.
-    func partial(_ items: [JSONValue]) -> [JSONValue] {
+    public func partial(_ items: [JSONValue]) -> [JSONValue] {
         guard let fields, !fields.isEmpty else { return items }
         return items.map { item in Self.keep(fields, of: item) }
     }

@@ -2,6 +2,7 @@ import ConnectWiseAPI
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import InsightJSON
 public import Logging
 import NIOCore
 
@@ -86,14 +87,14 @@ public enum ConnectWiseSimulator {
             parts.removeLast()
         }
         var id: Int?
-        var items: [JSONValue]
+        let list: JSONTextList<JSONValue>
         let endpoint: ConnectWiseEndpoint
         if parts.count == 4, parts[0].lowercased() == "finance", parts[1].lowercased() == "agreements",
             parts[3].lowercased() == "additions", let agreement = Int(parts[2])
         {
             endpoint = .additions
             guard let additions = await site.additions(of: agreement) else { return notFound(resource) }
-            items = additions
+            list = additions
         } else {
             if let last = parts.last, let number = Int(last) {
                 id = number
@@ -103,14 +104,14 @@ public enum ConnectWiseSimulator {
                 return notFound(resource)
             }
             endpoint = match
-            items = await site.list(endpoint)
+            list = await site.list(endpoint)
         }
         // Authorization: Inquire level None on the endpoint's function is a 403.
         if member.role.inquire(endpoint.function) == .none {
             return error(.forbidden, code: "Unauthorized", message: "You do not have permission to access this resource.")
         }
         if let id {
-            guard let item = items.first(where: { ListQuery.id(of: $0) == id }) else { return notFound(resource) }
+            guard let item = list.items.first(where: { ListQuery.id(of: $0) == id }) else { return notFound(resource) }
             return json(item)
         }
         let query: ListQuery
@@ -121,22 +122,27 @@ public enum ConnectWiseSimulator {
         } catch {
             return errorBody(.badRequest, error.body)
         }
-        if isCount { return json(query.count(items)) }
+        if isCount { return json(query.count(list.items)) }
         // Invariant: `publicURL` is an http URL built by the settings (scheme, host and port).
         let url = URL(string: settings.publicURL + request.uri.description) ?? URL(string: settings.publicURL)!
-        let page = query.respond(to: items, requestURL: url)
-        var response = json(.array(page.items))
+        let page = query.page(of: list.items, requestURL: url)
+        var written: [UInt8] = []
+        if query.selectsFields {
+            JSONValue.array(query.partial(page.positions.map { list.items[$0] })).write(into: &written)
+        } else {
+            list.writeArray(of: page.positions, into: &written)
+        }
+        let body = written
+        var response = json(body)
         if query.forwardOnly || !page.link.isEmpty { response.headers[HTTPField.Name("Link")!] = page.link }
         if await site.roll(settings.droppedConnectionRate) {
             // Announce the whole body, send half, then fail: the server closes the connection mid-body.
-            let body = JSONValue.array(page.items).serialized()
             response.body = ResponseBody(contentLength: body.count) { writer in
                 try await writer.write(ByteBuffer(bytes: body.prefix(body.count / 2)))
                 throw SimulatedDrop()
             }
         } else if await site.roll(settings.truncatedBodyRate) {
             // A body cut off half way: what a dropped upstream connection looks like to a client.
-            let body = JSONValue.array(page.items).serialized()
             response.body = .init(byteBuffer: ByteBuffer(bytes: body.prefix(body.count / 2)))
         }
         return response
@@ -215,8 +221,11 @@ public enum ConnectWiseSimulator {
     // MARK: Responses
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        let body = value.serialized()
-        return Response(
+        json([UInt8](value.serialized()), status: status)
+    }
+
+    static func json(_ body: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status,
             headers: [
                 .contentType: "application/json; charset=utf-8", .cacheControl: "no-cache",

@@ -1,5 +1,6 @@
 import ConnectWiseAPI
 import Foundation
+import InsightJSON
 public import InsightCore
 public import MSPModel
 
@@ -8,8 +9,8 @@ public import MSPModel
 public actor SimulatedSite {
     public let business: MSPBusiness
     public let settings: ConnectWiseSimulatorSettings
-    private(set) var items: [ConnectWiseEndpoint: [JSONValue]] = [:]
-    private(set) var additionsByAgreement: [Int: [JSONValue]] = [:]
+    private(set) var lists: [ConnectWiseEndpoint: JSONTextList<JSONValue>] = [:]
+    private(set) var additionsByAgreement: [Int: JSONTextList<JSONValue>] = [:]
     /// Opportunities by id, whose forecasts are rendered when asked for (`sales/opportunities/{id}/forecast`).
     private(set) var opportunities: [Int: Opportunity] = [:]
     private var requestTimes: [String: [ContinuousClock.Instant]] = [:]
@@ -33,16 +34,14 @@ public actor SimulatedSite {
         self.settings = settings
         self.dice = settings.faultSeed
         let snapshot = business.snapshot(at: instant)
-        let (items, additions) = Self.render(snapshot, settings: settings)
-        self.items = items
-        self.additionsByAgreement = additions
+        (self.lists, self.additionsByAgreement) = Self.render(snapshot, settings: settings)
         self.opportunities = Self.byID(snapshot.opportunities)
     }
 
     /// Shows the business as it is at `instant` from now on.
     public func advance(to instant: Timestamp) {
         let snapshot = business.snapshot(at: instant)
-        (items, additionsByAgreement) = Self.render(snapshot, settings: settings)
+        (lists, additionsByAgreement) = Self.render(snapshot, settings: settings)
         opportunities = Self.byID(snapshot.opportunities)
     }
 
@@ -51,7 +50,7 @@ public actor SimulatedSite {
     }
 
     static func render(_ snapshot: MSPSnapshot, settings: ConnectWiseSimulatorSettings)
-        -> ([ConnectWiseEndpoint: [JSONValue]], [Int: [JSONValue]])
+        -> ([ConnectWiseEndpoint: JSONTextList<JSONValue>], [Int: JSONTextList<JSONValue>])
     {
         let directory = ConnectWiseDirectory(
             baseURL: settings.apiBase, currency: snapshot.currency, timeZone: snapshot.calendar.timeZone,
@@ -90,13 +89,22 @@ public actor SimulatedSite {
             if case .number(let id)? = item.member("agreementId") { return NSDecimalNumber(decimal: id).intValue }
             return 0
         }
-        return (items, byAgreement)
+        return (items.mapValues(JSONTextList.init), byAgreement.mapValues(JSONTextList.init))
     }
 
-    func list(_ endpoint: ConnectWiseEndpoint) -> [JSONValue] { items[endpoint] ?? [] }
+    /// Writes the JSON text of every item now rather than when it is first served: benchmarks call this before
+    /// they measure, so that the simulator's cost of writing pages (a real site's, not the client's) stays out.
+    public func writeAll() {
+        for list in lists.values { list.writeAll() }
+        for list in additionsByAgreement.values { list.writeAll() }
+    }
+
+    private static let empty = JSONTextList<JSONValue>([])
+
+    func list(_ endpoint: ConnectWiseEndpoint) -> JSONTextList<JSONValue> { lists[endpoint] ?? Self.empty }
     func opportunity(_ id: Int) -> Opportunity? { opportunities[id] }
-    func additions(of agreement: Int) -> [JSONValue]? {
-        list(.agreements).contains { ListQuery.id(of: $0) == agreement } ? (additionsByAgreement[agreement] ?? []) : nil
+    func additions(of agreement: Int) -> JSONTextList<JSONValue>? {
+        list(.agreements).items.contains { ListQuery.id(of: $0) == agreement } ? (additionsByAgreement[agreement] ?? Self.empty) : nil
     }
 
     /// Whether `member` is over its request budget; an admitted request counts against the budget, a refused one
