@@ -163,7 +163,9 @@ public final class AutotaskConnector: Sendable {
 
     /// Reads `entity`'s pages for `query` in order: each page is decoded by `decode` (fetched again when that fails,
     /// up to the retry policy's attempts, a truncated body looks like a bad one), then handed to `body`, which may
-    /// suspend (to store it) before the next page is asked for. Errors of `body` are rethrown as they are.
+    /// suspend (to store it). The next page is already being fetched while `body` runs (one request in flight, as
+    /// without it: the current page's has finished), so latency and storing overlap. Errors of `body` are rethrown
+    /// as they are; stopping cancels the fetch in flight.
     public func pages<Value: Sendable>(
         _ entity: AutotaskEntity, query: AutotaskQuery, decode: (AutotaskPage) throws(AutotaskDecodingError) -> Value,
         body: (Value) async throws -> Void
@@ -172,11 +174,19 @@ public final class AutotaskConnector: Sendable {
         let text = AutotaskQuery(filter: query.filter, maxRecords: size, includeFields: query.includeFields).text
         let zoneHost = URLComponents(string: try await base())?.host?.lowercased()
         var url: String? = try await base() + "\(entity.rawValue)/query"
+        var prefetched: Task<ReadOnlyHTTP.Response, any Error>?
+        defer { prefetched?.cancel() }
         while let current = url {
             var lastError: AutotaskDecodingError?
             var decoded: (value: Value, next: String?)?
             for _ in 0..<max(2, options.retry.attempts) where decoded == nil {
-                let response = try await post(current, body: text, entity: entity.rawValue)
+                let response: ReadOnlyHTTP.Response
+                if let fetch = prefetched {
+                    prefetched = nil
+                    response = try await withTaskCancellationHandler { try await fetch.value } onCancel: { fetch.cancel() }
+                } else {
+                    response = try await post(current, body: text, entity: entity.rawValue)
+                }
                 do {
                     let page = try AutotaskPage.decode(response.body, entity: entity.rawValue)
                     decoded = (try decode(page), page.pageDetails.nextPageUrl)
@@ -188,8 +198,9 @@ public final class AutotaskConnector: Sendable {
                 // Invariant: the loop ran and failed at least once to get here.
                 throw AutotaskConnectorError.decoding(lastError!, request: "POST \(Self.describe(current))")
             }
-            if let following, URLComponents(string: following)?.host?.lowercased() != zoneHost {
-                throw AutotaskConnectorError.foreignPageURL(following)
+            if let following {
+                if URLComponents(string: following)?.host?.lowercased() != zoneHost { throw AutotaskConnectorError.foreignPageURL(following) }
+                prefetched = Task { try await self.post(following, body: text, entity: entity.rawValue) }
             }
             try await body(value)
             url = following
