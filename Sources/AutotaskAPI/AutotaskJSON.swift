@@ -109,10 +109,9 @@ extension AutotaskJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { lhs, rhs in
-                if lhs == "id" || rhs == "id" { return lhs == "id" && rhs != "id" }
-                return lhs.lowercased() < rhs.lowercased()
-            }
+            // `id` first, then without regard to case; each key lowered once, not once per comparison.
+            let keys = members.keys.map { (key: $0, rank: $0 == "id" ? 0 : 1, lowered: $0.lowercased()) }
+                .sorted { ($0.rank, $0.lowered) < ($1.rank, $1.lowered) }.map(\.key)
             for (index, key) in keys.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 JSONText.writeString(key, into: &out)

@@ -146,23 +146,23 @@ struct AutotaskHandler: RouterMiddleware {
             }
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
-            let list = visible.list
-            let items = list.items
+            let rows = visible.rows
+            let selected = { rows.items[rows.window(query.filter)].count { item in query.filter.allSatisfy { $0.matches(item) } } }
             if settings.includeFieldsNeedIDAbove500, let fields = query.includeFields, !fields.contains(where: { $0.lowercased() == "id" }),
-                items.count(where: { item in query.filter.allSatisfy { $0.matches(item) } }) > AutotaskQuery.largestPage
+                selected() > AutotaskQuery.largestPage
             {
                 return errors(.internalServerError, "IncludeFields must include id when a query returns more than \(AutotaskQuery.largestPage) records.")
             }
             switch rest.dropFirst().first {
             case nil:
-                return await deliver(page(entity, list, query: query, cursor: nil, search: method == .get ? search : nil, base: base))
+                return await deliver(page(entity, rows, query: query, cursor: nil, search: method == .get ? search : nil, base: base))
             case "count":
-                return json(.object(["queryCount": .int(items.count { item in query.filter.allSatisfy { $0.matches(item) } })]))
+                return json(.object(["queryCount": .int(selected())]))
             case "next", "prev":
                 guard let paging = parameters.first(where: { $0.name.lowercased() == "paging" })?.value,
                     let cursor = AutotaskPagingCursor(text: paging)
                 else { return errors(.internalServerError, "Invalid paging parameter.") }
-                return await deliver(page(entity, list, query: query, cursor: cursor, search: method == .get ? search : nil, base: base))
+                return await deliver(page(entity, rows, query: query, cursor: cursor, search: method == .get ? search : nil, base: base))
             default:
                 return notFound()
             }
@@ -175,7 +175,7 @@ struct AutotaskHandler: RouterMiddleware {
             guard method == .get else { return methodNotAllowed(method) }
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
-            guard let item = visible.list.items.first(where: { $0.member("id")?.intValue == id }) else {
+            guard let item = visible.rows.items.first(where: { $0.member("id")?.intValue == id }) else {
                 return settings.notFoundAsNullItem ? json(.object(["item": .null])) : errors(.notFound, "No matching records found.")
             }
             return json(.object(["item": item]))
@@ -197,7 +197,7 @@ struct AutotaskHandler: RouterMiddleware {
         guard !extra else { return notFound() }
         let visible = await rows(child.entity, user: user)
         if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(child.entity)) }
-        let items = visible.list.items.filter { $0.member(child.parentField)?.intValue == parentID }
+        let items = visible.rows.items.filter { $0.member(child.parentField)?.intValue == parentID }
         if let childID {
             guard let item = items.first(where: { $0.member("id")?.intValue == childID }) else {
                 return settings.notFoundAsNullItem ? json(.object(["item": .null])) : errors(.notFound, "No matching records found.")
@@ -214,12 +214,12 @@ struct AutotaskHandler: RouterMiddleware {
     /// The rows `user` may see: none without view rights (silently, or a 500 when so set), cost fields blanked
     /// when the level cannot read costs.
     func rows(_ entity: AutotaskEntity, user: AutotaskSimulatorSettings.APIUser) async
-        -> (list: JSONTextList<AutotaskJSON>, refusal: Refusal?)
+        -> (rows: EntityRows, refusal: Refusal?)
     {
         guard user.level.rights(entity.section).view != .none else {
-            return (JSONTextList([]), settings.missingRight == .error500 ? .missingRights : nil)
+            return (EntityRows([]), settings.missingRight == .error500 ? .missingRights : nil)
         }
-        return (await tenant.list(entity, withoutCosts: !user.level.canReadCosts), nil)
+        return (await tenant.rows(entity, withoutCosts: !user.level.canReadCosts), nil)
     }
 
     func udfNames(_ entity: AutotaskEntity) -> [String] {
@@ -235,25 +235,22 @@ struct AutotaskHandler: RouterMiddleware {
     }
 
     /// One page of the items (sorted by id) that `query` selects, from `cursor`'s first id: their positions in
-    /// `list`, and Autotask's `pageDetails`. The cursor's id is found by binary search and the filter runs only
-    /// until the page and the next page's first id are found, so a page costs the same wherever it is in a long list.
+    /// `rows`, and Autotask's `pageDetails`. The cursor's id and the filter's id bounds are found by binary search
+    /// and the filter runs only until the page and the next page's first id are found, so a page costs the same
+    /// wherever it is in a long list.
     func page(
-        _ entity: AutotaskEntity, _ list: JSONTextList<AutotaskJSON>, query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?,
-        base: String
+        _ entity: AutotaskEntity, _ rows: EntityRows, query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?, base: String
     ) -> SimulatedPage {
-        let items = list.items
+        let items = rows.items
         let size = cursor?.pageSize ?? query.pageSize
         let start = cursor?.nextIds.first ?? -1
-        var low = 0, high = items.count
-        while low < high {
-            let middle = (low + high) / 2
-            if (items[middle].member("id")?.intValue ?? 0) < start { low = middle + 1 } else { high = middle }
-        }
+        let window = rows.window(query.filter)
         var positions: [Int] = []
         var nextID: Int?
-        for position in low..<items.count where query.filter.allSatisfy({ $0.matches(items[position]) }) {
+        for position in max(window.lowerBound, rows.position(ofFirstIDAtLeast: start))..<window.upperBound
+        where query.filter.allSatisfy({ $0.matches(items[position]) }) {
             if positions.count == size {
-                nextID = items[position].member("id")?.intValue
+                nextID = rows.ids[position]
                 break
             }
             positions.append(position)
@@ -272,7 +269,7 @@ struct AutotaskHandler: RouterMiddleware {
             prev = root + "prev?paging=" + AutotaskPagingCursor.encode(back.text) + tail
         }
         return SimulatedPage(
-            list: list, positions: positions, query: query,
+            list: rows.list, positions: positions, query: query,
             details: AutotaskPageDetails(count: positions.count, requestCount: size, prevPageUrl: prev, nextPageUrl: next))
     }
 

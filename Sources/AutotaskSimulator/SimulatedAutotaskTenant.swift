@@ -10,9 +10,9 @@ public import MSPModel
 public actor SimulatedAutotaskTenant {
     public let business: MSPBusiness
     public let settings: AutotaskSimulatorSettings
-    private(set) var lists: [AutotaskEntity: JSONTextList<AutotaskJSON>] = [:]
-    /// The lists as an API user who cannot read costs sees them (cost fields null), made when first asked for.
-    private var listsWithoutCosts: [AutotaskEntity: JSONTextList<AutotaskJSON>] = [:]
+    private(set) var rows: [AutotaskEntity: EntityRows] = [:]
+    /// The rows as an API user who cannot read costs sees them (cost fields null), made when first asked for.
+    private var rowsWithoutCosts: [AutotaskEntity: EntityRows] = [:]
     private(set) var fields: [AutotaskEntity: [AutotaskFieldInformation]] = [:]
     private var requestTimes: [ContinuousClock.Instant] = []
     private var threads: [String: Int] = [:]
@@ -28,34 +28,34 @@ public actor SimulatedAutotaskTenant {
         self.settings = settings
         self.dice = settings.faultSeed
         let (items, fields) = Self.render(business.snapshot(at: instant), settings: settings)
-        self.lists = items.mapValues(JSONTextList.init)
+        self.rows = items.mapValues(EntityRows.init)
         self.fields = fields
     }
 
     public func advance(to instant: Timestamp) {
         let (items, fields) = Self.render(business.snapshot(at: instant), settings: settings)
-        self.lists = items.mapValues(JSONTextList.init)
-        self.listsWithoutCosts = [:]
+        self.rows = items.mapValues(EntityRows.init)
+        self.rowsWithoutCosts = [:]
         self.fields = fields
     }
 
     /// Writes the JSON text of every item now rather than when it is first served: benchmarks call this before
     /// they measure, so that the simulator's cost of writing pages (a real tenant's, not the client's) stays out.
     public func writeAll() {
-        for list in lists.values { list.writeAll() }
+        for entity in rows.values { entity.list.writeAll() }
     }
 
     /// The items of `entity`, by id ascending; with their cost fields null when `withoutCosts`.
-    func list(_ entity: AutotaskEntity, withoutCosts: Bool = false) -> JSONTextList<AutotaskJSON> {
-        let list = lists[entity] ?? JSONTextList([])
-        guard withoutCosts, !entity.costFields.isEmpty else { return list }
-        if let blanked = listsWithoutCosts[entity] { return blanked }
-        let blanked = JSONTextList(list.items.map { item in
+    func rows(_ entity: AutotaskEntity, withoutCosts: Bool = false) -> EntityRows {
+        let all = rows[entity] ?? EntityRows([])
+        guard withoutCosts, !entity.costFields.isEmpty else { return all }
+        if let blanked = rowsWithoutCosts[entity] { return blanked }
+        let blanked = all.replacingItems { item in
             guard case .object(var members) = item else { return item }
             for field in entity.costFields where members[field] != nil { members[field] = .null }
             return AutotaskJSON.object(members)
-        })
-        listsWithoutCosts[entity] = blanked
+        }
+        rowsWithoutCosts[entity] = blanked
         return blanked
     }
     func fieldInformation(_ entity: AutotaskEntity) -> [AutotaskFieldInformation] { fields[entity] ?? [] }

@@ -117,6 +117,38 @@ import Testing
         }
     }
 
+    /// Conditions on `id` are answered by binary search (as a database's index would); every operator, alone,
+    /// combined and under `or`, must select exactly what checking each item selects.
+    @Test func idConditionsSelectWhatAScanSelects() async throws {
+        try await withSimulator { wire, _ in
+            let (all, _) = try await wire.all("TimeEntries", AutotaskQuery(filter: [.gte("id", .int(0))], includeFields: ["id", "isNonBillable"]))
+            let rows = all.map { (id: $0.member("id")?.intValue ?? -1, nonBillable: $0.member("isNonBillable") == .bool(true)) }
+            #expect(rows.count == snapshot.timeEntries.count)
+            let ids = rows.map(\.id)
+            let (low, middle, high) = (ids[ids.count / 5], ids[ids.count / 2], ids[ids.count * 4 / 5])
+            let cases: [(filter: [AutotaskFilter], expected: Int)] = [
+                ([.condition(.gt, field: "id", value: .int(middle))], ids.count { $0 > middle }),
+                ([.gte("id", .int(middle))], ids.count { $0 >= middle }),
+                ([.condition(.lt, field: "ID", value: .int(middle))], ids.count { $0 < middle }),
+                ([.condition(.lte, field: "id", value: .int(middle))], ids.count { $0 <= middle }),
+                ([.eq("id", .int(middle))], 1),
+                ([.eq("id", .int(middle + 1_000_000_000))], 0),
+                ([.gte("id", .int(low)), .condition(.lt, field: "id", value: .int(high))], ids.count { $0 >= low && $0 < high }),
+                ([.gte("id", .int(high)), .condition(.lt, field: "id", value: .int(low))], 0),
+                ([.gte("id", .int(low)), .eq("isNonBillable", .bool(true))], rows.count { $0.id >= low && $0.nonBillable }),
+                ([.or([.condition(.lt, field: "id", value: .int(low)), .condition(.gt, field: "id", value: .int(high))])],
+                 ids.count { $0 < low || $0 > high }),
+            ]
+            for (filter, expected) in cases {
+                let query = AutotaskQuery(filter: filter, includeFields: ["id"])
+                let count = try await wire.send(.POST, "/atservicesrest/v1.0/TimeEntries/query/count", body: query.text)
+                #expect(count.json?.member("queryCount")?.intValue == expected, "\(query.text)")
+                let (found, _) = try await wire.all("TimeEntries", query)
+                #expect(found.count == expected, "\(query.text)")
+            }
+        }
+    }
+
     @Test func picklistsAreTheTenantsOwn() async throws {
         var other = AutotaskSimulatorSettings()
         other.picklistFirstValue = 400
