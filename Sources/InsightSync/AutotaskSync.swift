@@ -152,36 +152,29 @@ struct AutotaskSource: SyncSource {
             return filter
         }
 
-        /// Time entries, the longest list, are read as id ranges side by side on a first full load of more than
-        /// ``SyncOptions/laneThreshold`` records: as many as the concurrency allows, at most the 3 threads Autotask
-        /// gives an integration per entity. Autotask cannot be asked for the id at a rank, so each cut is found by
-        /// halving with counts (`id < x`), about 31 requests each, the cuts searched side by side.
+        /// Time entries and tickets, the longest lists (and the tickets those time entries wait for), are read as
+        /// id ranges side by side on a first full load of more than ``SyncOptions/laneThreshold`` records: as many as
+        /// the concurrency allows, at most the 3 threads Autotask gives an integration per entity. Autotask cannot be
+        /// asked for the id at a rank, so each cut is found with counts (`id < x`, see ``RankCut``), the cuts
+        /// searched side by side, each within 0.5 % of its rank.
         func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)? {
             let width = min(source.options.concurrency, 3)
-            guard stream == AutotaskEntity.timeEntries.rawValue, width > 1, let expected, expected >= source.options.laneThreshold else { return nil }
+            guard let entity = AutotaskEntity(rawValue: stream), [.timeEntries, .tickets].contains(entity), width > 1, let expected,
+                expected >= source.options.laneThreshold
+            else { return nil }
             let connector = connector
-            let cuts = try await withThrowingTaskGroup(of: (cut: Int, requests: Int).self) { group in
+            let cuts = try await withThrowingTaskGroup(of: (cut: Int, counts: Int).self) { group in
                 for lane in 1..<width {
-                    let rank = expected * lane / width
                     group.addTask {
-                        // The least x with count(id < x) > rank: the id at 0-based position `rank`.
-                        var (low, high, requests) = (0, Int(Int32.max), 0)
-                        while low < high {
-                            let middle = low + (high - low) / 2
-                            requests += 1
-                            if try await connector.count(.timeEntries, filter: [.condition(.lt, field: "id", value: .int(middle + 1))]) > rank {
-                                high = middle
-                            } else {
-                                low = middle + 1
-                            }
+                        try await RankCut.search(rank: expected * lane / width, of: expected, tolerance: expected / 200) { x in
+                            try await connector.count(entity, filter: [.condition(.lt, field: "id", value: .int(x))])
                         }
-                        return (low, requests)
                     }
                 }
-                return try await group.reduce(into: [(cut: Int, requests: Int)]()) { $0.append($1) }
+                return try await group.reduce(into: [(cut: Int, counts: Int)]()) { $0.append($1) }
             }
             let bounds = Array(Set(cuts.map { $0.cut })).sorted()
-            return (SyncCursor.Lane.covering(splitAt: bounds), cuts.reduce(0) { $0 + $1.requests })
+            return (SyncCursor.Lane.covering(splitAt: bounds), cuts.reduce(0) { $0 + $1.counts })
         }
 
         func read(_ stream: String, run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void) async throws -> Set<String>? {
