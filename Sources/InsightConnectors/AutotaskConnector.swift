@@ -163,8 +163,8 @@ public final class AutotaskConnector: Sendable {
 
     /// Reads `entity`'s pages for `query` in order: each page is decoded by `decode` (fetched again when that fails,
     /// up to the retry policy's attempts, a truncated body looks like a bad one), then handed to `body`, which may
-    /// suspend (to store it). The next page is already being fetched while `body` runs (one request in flight, as
-    /// without it: the current page's has finished), so latency and storing overlap. Errors of `body` are rethrown
+    /// suspend (to store it). The next page is already being fetched while this one is decoded and `body` runs (one
+    /// request in flight, as without it: the current page's has finished), so latency, decoding and storing overlap. Errors of `body` are rethrown
     /// as they are; stopping cancels the fetch in flight.
     public func pages<Value: Sendable>(
         _ entity: AutotaskEntity, query: AutotaskQuery, decode: (AutotaskPage) throws(AutotaskDecodingError) -> Value,
@@ -174,22 +174,28 @@ public final class AutotaskConnector: Sendable {
         let text = AutotaskQuery(filter: query.filter, maxRecords: size, includeFields: query.includeFields).text
         let zoneHost = URLComponents(string: try await base())?.host?.lowercased()
         var url: String? = try await base() + "\(entity.rawValue)/query"
-        var prefetched: Task<ReadOnlyHTTP.Response, any Error>?
-        defer { prefetched?.cancel() }
+        // The next page's request, started as soon as its URL is read and before this page's items are decoded.
+        var prefetched: (url: String, response: Task<ReadOnlyHTTP.Response, any Error>)?
+        defer { prefetched?.response.cancel() }
         while let current = url {
             var lastError: AutotaskDecodingError?
             var decoded: (value: Value, next: String?)?
             for _ in 0..<max(2, options.retry.attempts) where decoded == nil {
                 let response: ReadOnlyHTTP.Response
-                if let fetch = prefetched {
+                if let fetch = prefetched, fetch.url == current {
                     prefetched = nil
-                    response = try await withTaskCancellationHandler { try await fetch.value } onCancel: { fetch.cancel() }
+                    response = try await withTaskCancellationHandler { try await fetch.response.value } onCancel: { fetch.response.cancel() }
                 } else {
                     response = try await post(current, body: text, entity: entity.rawValue)
                 }
                 do {
                     let page = try AutotaskPage.decode(response.body, entity: entity.rawValue)
-                    decoded = (try decode(page), page.pageDetails.nextPageUrl)
+                    let following = page.pageDetails.nextPageUrl
+                    if let following, prefetched?.url != following, URLComponents(string: following)?.host?.lowercased() == zoneHost {
+                        prefetched?.response.cancel()
+                        prefetched = (following, Task { try await self.post(following, body: text, entity: entity.rawValue) })
+                    }
+                    decoded = (try decode(page), following)
                 } catch {
                     lastError = error
                 }
@@ -198,9 +204,8 @@ public final class AutotaskConnector: Sendable {
                 // Invariant: the loop ran and failed at least once to get here.
                 throw AutotaskConnectorError.decoding(lastError!, request: "POST \(Self.describe(current))")
             }
-            if let following {
-                if URLComponents(string: following)?.host?.lowercased() != zoneHost { throw AutotaskConnectorError.foreignPageURL(following) }
-                prefetched = Task { try await self.post(following, body: text, entity: entity.rawValue) }
+            if let following, URLComponents(string: following)?.host?.lowercased() != zoneHost {
+                throw AutotaskConnectorError.foreignPageURL(following)
             }
             try await body(value)
             url = following

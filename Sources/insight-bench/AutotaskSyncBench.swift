@@ -44,13 +44,21 @@ struct AutotaskSyncBench: AsyncParsableCommand {
                 print("full sync: \(full.records) records in \(format(seconds.seconds, decimals: 2)) s = \(format(Double(full.records) / seconds.seconds)) records/s; succeeded: \(full.succeeded)")
                 print("requests: \(requests) (zone lookup and threshold included); per stream: \(full.entries.map { "\($0.stream) \($0.requests)" }.joined(separator: ", "))")
                 if latencyMs > 0 {
-                    // A stream's pages (with their per-page children) follow each other, except time entries, read as up to
-                    // three id ranges side by side; streams run `concurrency` at a time.
+                    // A stream's pages (with their per-page children) follow each other, except time entries and tickets,
+                    // read as up to three id ranges side by side; streams run `concurrency` at a time.
                     let width = min(concurrency, 3)
-                    let chain = full.entries.map { $0.stream == "TimeEntries" ? ($0.requests + width - 1) / width : $0.requests }.max() ?? 0
+                    let split = ["TimeEntries", "Tickets"]
+                    let chain = full.entries.map { split.contains($0.stream) ? ($0.requests + width - 1) / width : $0.requests }.max() ?? 0
                     let bound = max(Double(chain), Double(requests) / Double(concurrency)) * Double(latencyMs) / 1_000
                     print("latency \(latencyMs) ms; lower bound max(longest sequential chain \(chain), requests ÷ concurrency) × latency: \(format(bound, decimals: 2)) s; ratio \(format(seconds.seconds / bound, decimals: 2))")
                 }
+                let first = full.entries.map(\.startedAt.rawValue).min() ?? 0
+                let spans = full.entries.sorted { $0.startedAt < $1.startedAt }.map { entry in
+                    let from = Double(entry.startedAt.rawValue - first) / 1_000
+                    let to = Double((entry.finishedAt?.rawValue ?? first) - first) / 1_000
+                    return "\(entry.stream) \(format(from, decimals: 1))–\(format(to, decimals: 1))"
+                }
+                print("streams (start–end, seconds from the first start): \(spans.joined(separator: ", "))")
                 print("peak memory (simulator and its business included): \(format(peakMemoryMiB())) MiB")
                 let idleBefore = await simulated.requestLog.count
                 let idleStart = clock.now
