@@ -147,7 +147,8 @@ struct AutotaskHandler: RouterMiddleware {
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
             let rows = visible.rows
-            let selected = { rows.items[rows.window(query.filter)].count { item in query.filter.allSatisfy { $0.matches(item) } } }
+            let plan = FilterPlan(query.filter)
+            let selected = { rows.items[rows.window(query.filter)].count(where: plan.matches) }
             if settings.includeFieldsNeedIDAbove500, let fields = query.includeFields, !fields.contains(where: { $0.lowercased() == "id" }),
                 selected() > AutotaskQuery.largestPage
             {
@@ -247,8 +248,8 @@ struct AutotaskHandler: RouterMiddleware {
         let window = rows.window(query.filter)
         var positions: [Int] = []
         var nextID: Int?
-        for position in max(window.lowerBound, rows.position(ofFirstIDAtLeast: start))..<window.upperBound
-        where query.filter.allSatisfy({ $0.matches(items[position]) }) {
+        let plan = FilterPlan(query.filter)
+        for position in max(window.lowerBound, rows.position(ofFirstIDAtLeast: start))..<window.upperBound where plan.matches(items[position]) {
             if positions.count == size {
                 nextID = rows.ids[position]
                 break

@@ -149,6 +149,31 @@ import Testing
         }
     }
 
+    /// `in` and `notIn` over whole numbers (the children queries) are looked up in a set; they must select what
+    /// comparing with every option selects, and mixed options must still work.
+    @Test func inListsSelectWhatAScanSelects() async throws {
+        try await withSimulator { wire, _ in
+            let (all, _) = try await wire.all("BillingItems", AutotaskQuery(filter: [.gte("id", .int(0))], includeFields: ["id", "invoiceID"]))
+            let invoices = all.map { $0.member("invoiceID")?.intValue }
+            let chosen = Array(Set(invoices.compactMap { $0 }).sorted().prefix(40))
+            #expect(chosen.count == 40)
+            let numbers = chosen.map { AutotaskJSON.int($0) }
+            let cases: [(filter: [AutotaskFilter], expected: Int)] = [
+                ([.condition(.in, field: "invoiceID", value: .array(numbers))], invoices.count { $0.map(chosen.contains) ?? false }),
+                ([.condition(.notIn, field: "InvoiceID", value: .array(numbers))], invoices.count { $0.map { !chosen.contains($0) } ?? false }),
+                ([.condition(.in, field: "invoiceID", value: .array(numbers.prefix(10) + [.string(String(chosen[20]))]))],
+                 invoices.count { $0.map { chosen.prefix(10).contains($0) || $0 == chosen[20] } ?? false }),
+            ]
+            for (filter, expected) in cases {
+                let query = AutotaskQuery(filter: filter, includeFields: ["id"])
+                let count = try await wire.send(.POST, "/atservicesrest/v1.0/BillingItems/query/count", body: query.text)
+                #expect(count.json?.member("queryCount")?.intValue == expected, "\(query.text)")
+                let (found, _) = try await wire.all("BillingItems", query)
+                #expect(found.count == expected, "\(query.text)")
+            }
+        }
+    }
+
     @Test func picklistsAreTheTenantsOwn() async throws {
         var other = AutotaskSimulatorSettings()
         other.picklistFirstValue = 400
