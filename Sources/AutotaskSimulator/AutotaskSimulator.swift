@@ -249,7 +249,9 @@ struct AutotaskHandler: RouterMiddleware {
         var positions: [Int] = []
         var nextID: Int?
         let plan = FilterPlan(query.filter)
-        for position in max(window.lowerBound, rows.position(ofFirstIDAtLeast: start))..<window.upperBound where plan.matches(items[position]) {
+        // A cursor past the window (a `next` asked with a narrower filter than the one that made it) reads nothing.
+        let from = min(max(window.lowerBound, rows.position(ofFirstIDAtLeast: start)), window.upperBound)
+        for position in from..<window.upperBound where plan.matches(items[position]) {
             if positions.count == size {
                 nextID = rows.ids[position]
                 break

@@ -1,4 +1,5 @@
 import AutotaskAPI
+import Foundation
 import InsightJSON
 
 /// An entity's items as the simulator serves them: sorted by id, their ids kept apart for binary search (the index a
@@ -13,6 +14,9 @@ struct EntityRows: Sendable {
     }
 
     var items: [AutotaskJSON] { list.items }
+
+    /// Beyond any id (2⁵³): a bound this large is not used to narrow the window.
+    static let largestID = Decimal(1 << 53)
 
     /// The same rows with other item values (cost fields blanked): ids and order unchanged.
     func replacingItems(_ transform: (AutotaskJSON) -> AutotaskJSON) -> EntityRows { EntityRows(items.map(transform)) }
@@ -31,8 +35,9 @@ struct EntityRows: Sendable {
     /// checked inside them. Counting `id < x` over a long list then costs a binary search, as it does in Autotask.
     func window(_ filter: [AutotaskFilter]) -> Range<Int> {
         var lower = 0, upper = ids.count
-        for case .condition(let op, let field, let value?, false) in filter where field.lowercased() == "id" {
-            guard let bound = value.intValue else { continue }
+        for case .condition(let op, let field, .number(let number)?, false) in filter where field.lowercased() == "id" {
+            // Only a whole number an id could be narrows the window; anything else is left to the filter itself.
+            guard number.magnitude < Self.largestID, let bound = AutotaskJSON.number(number).intValue, Decimal(bound) == number else { continue }
             switch op {
             case .gt: lower = max(lower, position(ofFirstIDAtLeast: bound + 1))
             case .gte: lower = max(lower, position(ofFirstIDAtLeast: bound))

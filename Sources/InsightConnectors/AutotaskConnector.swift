@@ -164,7 +164,8 @@ public final class AutotaskConnector: Sendable {
     /// Reads `entity`'s pages for `query` in order: each page is decoded by `decode` (fetched again when that fails,
     /// up to the retry policy's attempts, a truncated body looks like a bad one), then handed to `body`, which may
     /// suspend (to store it). The next page is already being fetched while this one is decoded and `body` runs (one
-    /// request in flight, as without it: the current page's has finished), so latency, decoding and storing overlap. Errors of `body` are rethrown
+    /// request in flight, as without it: the current page's has finished), so latency, decoding and storing overlap;
+    /// when `body` throws, that request has been sent for nothing and is cancelled. Errors of `body` are rethrown
     /// as they are; stopping cancels the fetch in flight.
     public func pages<Value: Sendable>(
         _ entity: AutotaskEntity, query: AutotaskQuery, decode: (AutotaskPage) throws(AutotaskDecodingError) -> Value,
@@ -197,6 +198,9 @@ public final class AutotaskConnector: Sendable {
                     }
                     decoded = (try decode(page), following)
                 } catch {
+                    // The page is asked for again: the next one's request waits until it decodes.
+                    prefetched?.response.cancel()
+                    prefetched = nil
                     lastError = error
                 }
             }
@@ -385,6 +389,9 @@ actor AutotaskBudget {
     private var checkFailure: AutotaskConnectorError?
     /// Requests admitted by this connector.
     private(set) var sent = 0
+    /// When a reading last found the share spent: for a minute after, requests are refused without another reading
+    /// (a read that prefetches and reads children would otherwise spend a reading on each refusal).
+    private var spentAt: ContinuousClock.Instant?
 
     init(share: Decimal, interval: Int) {
         self.share = share
@@ -397,9 +404,13 @@ actor AutotaskBudget {
     var projected: Int { (known?.currentTimeframeRequestCount ?? 0) + sinceCheck + (check == nil ? 0 : 1) }
 
     func admit(_ connector: AutotaskConnector) async throws(AutotaskConnectorError) {
+        if let spentAt, ContinuousClock.now - spentAt < .seconds(60), let known, let allowed {
+            throw .budgetExhausted(used: projected, allowed: allowed, threshold: known.externalRequestThreshold)
+        }
         if known == nil || sinceCheck >= interval || projected + 1 > (allowed ?? 0) {
             try await refresh(connector)
             if let known, let allowed, projected + 1 > allowed {
+                spentAt = .now
                 throw .budgetExhausted(used: projected, allowed: allowed, threshold: known.externalRequestThreshold)
             }
         }

@@ -8,6 +8,8 @@ public protocol JSONTextWritable {
 
 /// Pieces of JSON text both PSA trees write the same way.
 public enum JSONText {
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// Appends `text` as a JSON string: runs of bytes that need no escape are copied whole; `"`, `\` and control
     /// characters are escaped.
     public static func writeString(_ text: String, into out: inout [UInt8]) {
@@ -26,8 +28,7 @@ public enum JSONText {
                 case 0x0D: out.append(UInt8(ascii: "r"))
                 case 0x09: out.append(UInt8(ascii: "t"))
                 default:
-                    let digits = Array("0123456789abcdef".utf8)
-                    out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+                    out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
                 }
                 start = index + 1
             }
@@ -45,6 +46,7 @@ public final class JSONTextList<Item: JSONTextWritable & Sendable>: Sendable {
     public let items: [Item]
     private let texts: Mutex<[[UInt8]?]>
 
+    /// A list of `items`, none of whose text is written yet.
     public init(_ items: [Item]) {
         self.items = items
         self.texts = Mutex(Array(repeating: nil, count: items.count))

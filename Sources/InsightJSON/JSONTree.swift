@@ -4,11 +4,17 @@ public import Foundation
 /// Autotask modules each keep their own tree type (they match member names by each PSA's rules); this is what they
 /// share: one way to build it from a `JSONTape`.
 public protocol JSONTree {
+    /// JSON `null`.
     static var null: Self { get }
+    /// `true` or `false`.
     static func bool(_ value: Bool) -> Self
+    /// A number, exact.
     static func number(_ value: Decimal) -> Self
+    /// A string, unescaped.
     static func string(_ value: String) -> Self
+    /// An array of values, in order.
     static func array(_ elements: [Self]) -> Self
+    /// An object's members by name.
     static func object(_ members: [String: Self]) -> Self
 }
 

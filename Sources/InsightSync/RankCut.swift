@@ -4,8 +4,9 @@
 /// of the rank.
 ///
 /// Each step guesses by interpolating between the two counts known so far (ids of one entity grow about evenly, so
-/// this converges in a few counts), and every other step halves instead, so that a list with uneven ids costs at
-/// most about twice a plain halving (62 counts over 31-bit ids, where halving alone always takes 31).
+/// this converges in a few counts) once a count has landed among the ids; the other steps halve (the magnitude while
+/// the bounds are orders of magnitude apart, then the span), so that a list with uneven ids costs at most about twice
+/// a plain halving, which always takes 31 counts over 31-bit ids.
 enum RankCut {
     /// Ids are taken to lie in `0..<upperLimit`.
     static let upperLimit = Int(Int32.max)

@@ -138,6 +138,10 @@ import Testing
                 ([.gte("id", .int(low)), .eq("isNonBillable", .bool(true))], rows.count { $0.id >= low && $0.nonBillable }),
                 ([.or([.condition(.lt, field: "id", value: .int(low)), .condition(.gt, field: "id", value: .int(high))])],
                  ids.count { $0 < low || $0 > high }),
+                // Values that do not narrow the window: a fraction, a string, one beyond any id.
+                ([.condition(.lt, field: "id", value: .number(Decimal(middle) + Decimal(string: "0.5")!))], ids.count { $0 <= middle }),
+                ([.condition(.lt, field: "id", value: .string(String(middle)))], ids.count { $0 < middle }),
+                ([.condition(.lt, field: "id", value: .number(Decimal(string: "1e20")!))], ids.count),
             ]
             for (filter, expected) in cases {
                 let query = AutotaskQuery(filter: filter, includeFields: ["id"])
@@ -146,6 +150,13 @@ import Testing
                 let (found, _) = try await wire.all("TimeEntries", query)
                 #expect(found.count == expected, "\(query.text)")
             }
+            // A next page asked for with a narrower filter than the one that made its cursor: an empty page.
+            let first = try await wire.query("TimeEntries", AutotaskQuery(filter: [.gte("id", .int(0))]))
+            let next = try #require(try AutotaskPage.decode(first.body, entity: "TimeEntries").pageDetails.nextPageUrl)
+            let narrower = AutotaskQuery(filter: [.condition(.lt, field: "id", value: .int(ids[1]))])
+            let answer = try await wire.send(.POST, next, body: narrower.text)
+            #expect(answer.status == 200)
+            #expect(try AutotaskPage.decode(answer.body, entity: "TimeEntries").items.isEmpty)
         }
     }
 

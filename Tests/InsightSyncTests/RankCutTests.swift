@@ -4,11 +4,13 @@ import Testing
 @Suite struct RankCutTests {
     /// Id lists of the shapes a PSA hands out: dense, offset, with gaps, in two far-apart blocks, tiny.
     static let shapes: [(name: String, ids: [Int])] = {
-        var random = SystemRandomNumberGenerator()
+        // Gaps of 1 to 40 from a fixed linear congruential sequence, so that a failure can be reproduced.
+        var state: UInt64 = 42
         var gappy: [Int] = []
         var next = 1_000
         for _ in 0..<50_000 {
-            next += Int.random(in: 1...40, using: &random)
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            next += 1 + Int(state >> 33) % 40
             gappy.append(next)
         }
         return [
@@ -38,7 +40,8 @@ import Testing
                 let count = Self.countBelow(ids)
                 let (cut, counts) = await RankCut.search(rank: rank, of: ids.count, tolerance: tolerance, countBelow: count)
                 #expect(abs(count(cut) - rank) <= tolerance, "\(name), rank \(rank): \(count(cut)) below \(cut)")
-                #expect(counts <= 62, "\(name): \(counts) counts")
+                // About twice a plain halving's 31 at worst (the magnitude steps, then halvings between interpolations).
+                #expect(counts <= 72, "\(name): \(counts) counts")
             }
         }
     }
