@@ -247,7 +247,12 @@ struct AutotaskSource: SyncSource {
             _ entity: AutotaskEntity, _ lanes: [SyncCursor.Lane], run: SyncCursor.Run, _ type: Item.Type,
             _ map: @escaping @Sendable ([Item]) async throws -> (records: [R], requests: Int), store: (StreamPage) async throws -> Void
         ) async throws {
-            let (pages, handOver) = AsyncStream<(page: StreamPage, stored: CheckedContinuation<Bool, Never>)>.makeStream()
+            let (pages, handOver) = AsyncStream<(page: StreamPage, stored: Int)>.makeStream()
+            // A range waits until its page is stored. If the stream ends first (the reading task cancelled: an
+            // `AsyncStream` then drops what it holds), every range still waiting is told its page was not stored,
+            // rather than waiting forever.
+            let waiting = HandOvers()
+            handOver.onTermination = { _ in waiting.resumeAll(returning: false) }
             let connector = connector
             let queries = lanes.map { AutotaskQuery(filter: filter(entity, run, lane: $0)) }
             async let producers: Void = {
@@ -263,7 +268,10 @@ struct AutotaskSource: SyncSource {
                                 page.lastID = items.map(\.id).max().map(String.init)
                                 page.requests = 1 + requests
                                 page.lane = index
-                                let stored = await withCheckedContinuation { handOver.yield((page, $0)) }
+                                let stored = await withCheckedContinuation { continuation in
+                                    let key = waiting.add(continuation)
+                                    if case .terminated = handOver.yield((page, key)) { waiting.resume(key, returning: false) }
+                                }
                                 if !stored { throw CancellationError() }
                             })
                         }
@@ -274,15 +282,15 @@ struct AutotaskSource: SyncSource {
             var failure: (any Error)?
             for await (page, stored) in pages {
                 guard failure == nil else {
-                    stored.resume(returning: false)
+                    waiting.resume(stored, returning: false)
                     continue
                 }
                 do {
                     try await store(page)
-                    stored.resume(returning: true)
+                    waiting.resume(stored, returning: true)
                 } catch {
                     failure = error
-                    stored.resume(returning: false)
+                    waiting.resume(stored, returning: false)
                 }
             }
             if let failure {
@@ -477,3 +485,36 @@ actor PicklistCache {
         return (try await task.value, 1)
     }
 }
+
+/// Ranges waiting for their pages to be stored, by key: each is resumed once, by the writer or, when the hand-over
+/// stream ends first, by its termination.
+final class HandOvers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var waiting: [Int: CheckedContinuation<Bool, Never>] = [:]
+
+    /// Registers `continuation` and returns its key.
+    func add(_ continuation: CheckedContinuation<Bool, Never>) -> Int {
+        lock.withLock {
+            next += 1
+            waiting[next] = continuation
+            return next
+        }
+    }
+
+    /// Resumes the range waiting under `key`, if it still is.
+    func resume(_ key: Int, returning stored: Bool) {
+        lock.withLock { waiting.removeValue(forKey: key) }?.resume(returning: stored)
+    }
+
+    /// Resumes every range still waiting.
+    func resumeAll(returning stored: Bool) {
+        let all = lock.withLock {
+            let all = waiting
+            waiting = [:]
+            return all
+        }
+        for continuation in all.values { continuation.resume(returning: stored) }
+    }
+}
+
