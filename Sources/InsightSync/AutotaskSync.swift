@@ -488,6 +488,7 @@ actor PicklistCache {
 
 /// Ranges waiting for their pages to be stored, by key: each is resumed once, by the writer or, when the hand-over
 /// stream ends first, by its termination.
+// `@unchecked Sendable`: every stored property is read and written only under `lock`.
 final class HandOvers: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
