@@ -1,4 +1,5 @@
 public import Foundation
+public import InsightJSON
 
 /// A user-defined field's value as Autotask sends it: values are strings on the wire.
 public struct AutotaskUDF: Sendable, Hashable, Codable {
@@ -27,28 +28,67 @@ public struct AutotaskDecodingError: Error, Equatable, Sendable, CustomStringCon
 
 /// One item's fields, looked up without regard to case. Accessors are strict about types: a number where a
 /// string belongs is an error naming the field, never a silent `nil`. A missing field and JSON null are `nil`.
-public struct AutotaskRow: Sendable {
+///
+/// A row reads either a tree (`AutotaskJSON`) or an object of a parsed page (`JSONTape.Value`): a page's items are
+/// read straight from the tape, with no dictionary per item and no text copied for a field the item's type skips.
+/// A row is read where it is made (it remembers where its last lookup ended, so it is not `Sendable`).
+public struct AutotaskRow {
     public let entity: String
-    let fields: [String: AutotaskJSON]
+    let fields: Fields
+
+    enum Fields {
+        case tree([String: AutotaskJSON])
+        case tape(JSONTape.Value, Cursor)
+    }
+
+    /// Where the last lookup in a tape row ended: Autotask sends `id` first, then the fields in the order the DTOs
+    /// read them, so each lookup costs about one key comparison.
+    final class Cursor {
+        var hint = JSONTape.MemberHint()
+    }
 
     public init(entity: String, json: AutotaskJSON) throws(AutotaskDecodingError) {
         guard case .object(let members) = json else { throw AutotaskDecodingError(entity: entity, reason: "an item is not a JSON object") }
         self.entity = entity
-        self.fields = members
+        self.fields = .tree(members)
+    }
+
+    /// A row over an object of a parsed page.
+    public init(entity: String, object: JSONTape.Value) throws(AutotaskDecodingError) {
+        guard object.kind == .object else { throw AutotaskDecodingError(entity: entity, reason: "an item is not a JSON object") }
+        self.entity = entity
+        self.fields = .tape(object, Cursor())
+    }
+
+    /// A field's value as found: in a tree, or in a tape.
+    enum Found {
+        case tree(AutotaskJSON)
+        case tape(JSONTape.Value)
     }
 
     /// The field's value, `nil` when missing or null. Autotask sends every field with the Swagger's spelling, so
     /// the exact name almost always hits; otherwise the names are compared without regard to ASCII case, without
     /// lower-casing (and allocating) either.
-    func value(_ name: String) -> AutotaskJSON? {
-        let found: AutotaskJSON?
-        if let exact = fields[name] {
-            found = exact
-        } else {
-            found = fields.first { Self.equalIgnoringCase($0.key, name) }?.value
+    func find(_ name: String) -> Found? {
+        switch fields {
+        case .tree(let members):
+            let found = members[name] ?? members.first { Self.equalIgnoringCase($0.key, name) }?.value
+            if case .null? = found { return nil }
+            return found.map(Found.tree)
+        case .tape(let object, let cursor):
+            guard let found = object.member(name, hint: &cursor.hint) ?? object.member(name, ignoringCase: true, hint: &cursor.hint), !found.isNull
+            else { return nil }
+            return .tape(found)
         }
-        if case .null? = found { return nil }
-        return found
+    }
+
+    /// The field's value as a tree, `nil` when missing or null.
+    func value(_ name: String) -> AutotaskJSON? {
+        switch find(name) {
+        case nil: return nil
+        case .tree(let value)?: return value
+        case .tape(let value)?: return AutotaskJSON(value)
+        }
     }
 
     static func equalIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
@@ -68,20 +108,35 @@ public struct AutotaskRow: Sendable {
     }
 
     public func int(_ name: String) throws(AutotaskDecodingError) -> Int? {
-        guard let value = value(name) else { return nil }
-        guard let int = value.intValue else { throw wrong(name, "an integer") }
-        return int
+        let whole: Int?
+        switch find(name) {
+        case nil: return nil
+        case .tree(let value)?: whole = value.intValue
+        case .tape(let value)?: whole = value.int
+        }
+        guard let whole else { throw wrong(name, "an integer") }
+        return whole
     }
 
     public func decimal(_ name: String) throws(AutotaskDecodingError) -> Decimal? {
-        guard let value = value(name) else { return nil }
-        guard case .number(let number) = value else { throw wrong(name, "a number") }
+        let number: Decimal?
+        switch find(name) {
+        case nil: return nil
+        case .tree(let value)?: if case .number(let exact) = value { number = exact } else { number = nil }
+        case .tape(let value)?: number = value.decimal
+        }
+        guard let number else { throw wrong(name, "a number") }
         return number
     }
 
     public func string(_ name: String) throws(AutotaskDecodingError) -> String? {
-        guard let value = value(name) else { return nil }
-        guard case .string(let text) = value else { throw wrong(name, "a string") }
+        let text: String?
+        switch find(name) {
+        case nil: return nil
+        case .tree(let value)?: text = value.stringValue
+        case .tape(let value)?: text = value.string
+        }
+        guard let text else { throw wrong(name, "a string") }
         return text
     }
 
@@ -131,5 +186,10 @@ extension AutotaskItem {
     /// Decodes an item from `json`.
     public static func decode(_ json: AutotaskJSON) throws(AutotaskDecodingError) -> Self {
         try Self(row: AutotaskRow(entity: entity.rawValue, json: json))
+    }
+
+    /// Decodes an item from an object of a parsed page.
+    public static func decode(_ object: JSONTape.Value) throws(AutotaskDecodingError) -> Self {
+        try Self(row: AutotaskRow(entity: entity.rawValue, object: object))
     }
 }

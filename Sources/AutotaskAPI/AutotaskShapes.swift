@@ -1,4 +1,5 @@
 public import Foundation
+import InsightJSON
 
 /// `pageDetails` of a query answer.
 public struct AutotaskPageDetails: Sendable, Equatable {
@@ -22,45 +23,88 @@ public struct AutotaskPageDetails: Sendable, Equatable {
     }
 }
 
-/// A query answer (Swagger `QueryActionResult`): `{"items":[…],"pageDetails":{…}}`.
+/// A query answer (Swagger `QueryActionResult`): `{"items":[…],"pageDetails":{…}}`. A page decoded from the wire
+/// keeps its items in the parsed document and reads them from there (``rows(entity:)``, ``decode(_:)``); `items` builds trees.
 public struct AutotaskPage: Sendable, Equatable {
-    public var items: [AutotaskJSON]
     public var pageDetails: AutotaskPageDetails
+    private var storage: Items
+
+    private enum Items: Sendable {
+        case trees([AutotaskJSON])
+        case parsed([JSONTape.Value])
+    }
+
     public init(items: [AutotaskJSON], pageDetails: AutotaskPageDetails) {
-        self.items = items
+        self.storage = .trees(items)
         self.pageDetails = pageDetails
     }
+
+    /// The items as trees.
+    public var items: [AutotaskJSON] {
+        get {
+            switch storage {
+            case .trees(let items): return items
+            case .parsed(let objects): return objects.map(AutotaskJSON.init)
+            }
+        }
+        set { storage = .trees(newValue) }
+    }
+
+    /// How many items the page holds.
+    public var count: Int {
+        switch storage {
+        case .trees(let items): return items.count
+        case .parsed(let objects): return objects.count
+        }
+    }
+
+    public static func == (lhs: AutotaskPage, rhs: AutotaskPage) -> Bool { lhs.pageDetails == rhs.pageDetails && lhs.items == rhs.items }
 
     public var json: AutotaskJSON { .object(["items": .array(items), "pageDetails": pageDetails.json]) }
 
     /// Decodes a page; the error names `entity` and quotes the body's start.
     public static func decode(_ data: Data, entity: String) throws(AutotaskDecodingError) -> AutotaskPage {
-        let excerpt = String(decoding: data.prefix(200), as: UTF8.self)
-        guard let json = AutotaskJSON.parse(data) else { throw AutotaskDecodingError(entity: entity, reason: "the page is not JSON", excerpt: excerpt) }
-        guard case .array(let items)? = json.member("items") else {
-            throw AutotaskDecodingError(entity: entity, reason: "the page has no items array", excerpt: excerpt)
+        let excerpt = { String(decoding: data.prefix(200), as: UTF8.self) }
+        guard let root = (try? JSONTape(parsing: data))?.root else {
+            throw AutotaskDecodingError(entity: entity, reason: "the page is not JSON", excerpt: excerpt())
         }
-        guard let details = json.member("pageDetails"), let count = details.member("count")?.intValue,
-            let requestCount = details.member("requestCount")?.intValue
-        else { throw AutotaskDecodingError(entity: entity, reason: "the page has no pageDetails", excerpt: excerpt) }
+        func member(_ value: JSONTape.Value, _ name: String) -> JSONTape.Value? { value.member(name) ?? value.member(name, ignoringCase: true) }
+        guard let itemsValue = member(root, "items"), itemsValue.kind == .array else {
+            throw AutotaskDecodingError(entity: entity, reason: "the page has no items array", excerpt: excerpt())
+        }
+        let items = itemsValue.elements
+        guard let details = member(root, "pageDetails"), let count = member(details, "count")?.int,
+            let requestCount = member(details, "requestCount")?.int
+        else { throw AutotaskDecodingError(entity: entity, reason: "the page has no pageDetails", excerpt: excerpt()) }
         func url(_ name: String) throws(AutotaskDecodingError) -> String? {
-            switch details.member(name) {
-            case nil, .null?: return nil
-            case .string(let text)?: return text.isEmpty ? nil : text
-            default: throw AutotaskDecodingError(entity: entity, reason: "\(name) is not a string", excerpt: excerpt)
-            }
+            guard let value = member(details, name), !value.isNull else { return nil }
+            guard let text = value.string else { throw AutotaskDecodingError(entity: entity, reason: "\(name) is not a string", excerpt: excerpt()) }
+            return text.isEmpty ? nil : text
         }
         guard count == items.count else {
-            throw AutotaskDecodingError(entity: entity, reason: "pageDetails counts \(count) items but the page has \(items.count)", excerpt: excerpt)
+            throw AutotaskDecodingError(entity: entity, reason: "pageDetails counts \(count) items but the page has \(items.count)", excerpt: excerpt())
         }
-        return AutotaskPage(
-            items: items,
+        var page = AutotaskPage(
+            items: [],
             pageDetails: AutotaskPageDetails(count: count, requestCount: requestCount, prevPageUrl: try url("prevPageUrl"), nextPageUrl: try url("nextPageUrl")))
+        page.storage = .parsed(items)
+        return page
+    }
+
+    /// A row for each item, in order.
+    public func rows(entity: String) throws(AutotaskDecodingError) -> [AutotaskRow] {
+        switch storage {
+        case .trees(let items): return try items.map { item throws(AutotaskDecodingError) in try AutotaskRow(entity: entity, json: item) }
+        case .parsed(let objects): return try objects.map { object throws(AutotaskDecodingError) in try AutotaskRow(entity: entity, object: object) }
+        }
     }
 
     /// The page's items decoded as `Item`s.
     public func decode<Item: AutotaskItem>(_ type: Item.Type) throws(AutotaskDecodingError) -> [Item] {
-        try items.map { item throws(AutotaskDecodingError) in try Item.decode(item) }
+        switch storage {
+        case .trees(let items): return try items.map { item throws(AutotaskDecodingError) in try Item.decode(item) }
+        case .parsed(let objects): return try objects.map { object throws(AutotaskDecodingError) in try Item.decode(object) }
+        }
     }
 }
 
@@ -94,16 +138,21 @@ public struct AutotaskPagingCursor: Sendable, Equatable {
 
     /// Percent-encodes as Autotask does: every byte but letters, digits and `-._~`, with lower-case hex (`%7b`).
     public static func encode(_ text: String) -> String {
-        var out = ""
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 3)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(Character(UnicodeScalar(byte)))
-            default: out += String(format: "%%%02x", byte)
+                out.append(byte)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

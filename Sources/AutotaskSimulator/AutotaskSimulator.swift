@@ -147,8 +147,10 @@ struct AutotaskHandler: RouterMiddleware {
             let visible = await rows(entity, user: user)
             if case .missingRights? = visible.refusal { return errors(.internalServerError, adequatePermissions(entity)) }
             let rows = visible.rows
-            let plan = FilterPlan(query.filter)
-            let selected = { rows.items[rows.window(query.filter)].count(where: plan.matches) }
+            let selected = {
+                let plan = FilterPlan(query.filter, rows: rows)
+                return rows.window(query.filter).count(where: plan.matches)
+            }
             if settings.includeFieldsNeedIDAbove500, let fields = query.includeFields, !fields.contains(where: { $0.lowercased() == "id" }),
                 selected() > AutotaskQuery.largestPage
             {
@@ -242,16 +244,15 @@ struct AutotaskHandler: RouterMiddleware {
     func page(
         _ entity: AutotaskEntity, _ rows: EntityRows, query: AutotaskQuery, cursor: AutotaskPagingCursor?, search: String?, base: String
     ) -> SimulatedPage {
-        let items = rows.items
         let size = cursor?.pageSize ?? query.pageSize
         let start = cursor?.nextIds.first ?? -1
         let window = rows.window(query.filter)
         var positions: [Int] = []
         var nextID: Int?
-        let plan = FilterPlan(query.filter)
+        let plan = FilterPlan(query.filter, rows: rows)
         // A cursor past the window (a `next` asked with a narrower filter than the one that made it) reads nothing.
         let from = min(max(window.lowerBound, rows.position(ofFirstIDAtLeast: start)), window.upperBound)
-        for position in from..<window.upperBound where plan.matches(items[position]) {
+        for position in from..<window.upperBound where plan.matches(position) {
             if positions.count == size {
                 nextID = rows.ids[position]
                 break

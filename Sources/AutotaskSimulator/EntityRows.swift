@@ -1,16 +1,33 @@
 import AutotaskAPI
 import Foundation
 import InsightJSON
+import Synchronization
 
 /// An entity's items as the simulator serves them: sorted by id, their ids kept apart for binary search (the index a
 /// database keeps on a primary key), their JSON text kept once written.
 struct EntityRows: Sendable {
     let list: JSONTextList<AutotaskJSON>
     let ids: [Int]
+    private let columns = WholeNumberColumns()
 
     init(_ items: [AutotaskJSON]) {
         list = JSONTextList(items)
         ids = items.map { $0.member("id")?.intValue ?? 0 }
+    }
+
+    /// Each item's `field` (matched as filters match it, without regard to case) as a whole number below 2⁵³; `nil`
+    /// where it is missing, not a number or not whole. Made on first use and kept, as a database keeps an index.
+    func wholeNumbers(_ field: String) -> [Int?] {
+        columns.column(field) { items.map { item in
+            guard case .number(let number)? = item.member(field) else { return nil }
+            return Self.wholeNumber(number)
+        } }
+    }
+
+    /// `number` as an `Int` when it is whole and below 2⁵³ in magnitude (where `Decimal` and `Int` agree exactly).
+    static func wholeNumber(_ number: Decimal) -> Int? {
+        guard number.magnitude < largestID, let whole = AutotaskJSON.number(number).intValue, Decimal(whole) == number else { return nil }
+        return whole
     }
 
     var items: [AutotaskJSON] { list.items }
@@ -37,7 +54,7 @@ struct EntityRows: Sendable {
         var lower = 0, upper = ids.count
         for case .condition(let op, let field, .number(let number)?, false) in filter where field.lowercased() == "id" {
             // Only a whole number an id could be narrows the window; anything else is left to the filter itself.
-            guard number.magnitude < Self.largestID, let bound = AutotaskJSON.number(number).intValue, Decimal(bound) == number else { continue }
+            guard let bound = Self.wholeNumber(number) else { continue }
             switch op {
             case .gt: lower = max(lower, position(ofFirstIDAtLeast: bound + 1))
             case .gte: lower = max(lower, position(ofFirstIDAtLeast: bound))
@@ -50,5 +67,18 @@ struct EntityRows: Sendable {
             }
         }
         return lower..<max(lower, upper)
+    }
+}
+
+/// The whole-number columns of one set of rows, made once per field.
+final class WholeNumberColumns: Sendable {
+    private let made = Mutex<[String: [Int?]]>([:])
+
+    func column(_ field: String, make: () -> [Int?]) -> [Int?] {
+        if let column = made.withLock({ $0[field] }) { return column }
+        // Made outside the lock: two first uses may both make it, with the same result.
+        let column = make()
+        made.withLock { $0[field] = column }
+        return column
     }
 }

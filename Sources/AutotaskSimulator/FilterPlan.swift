@@ -1,46 +1,44 @@
 import AutotaskAPI
 import Foundation
 
-/// A query's filter made ready to test many items. An `in` or `notIn` whose options are all whole numbers (the
-/// children queries: `invoiceID in [500 ids]`) looks each item's value up in a set, as Autotask's database would use
-/// an index, instead of comparing it with every option; everything else, and any value the set cannot answer for,
-/// goes through `AutotaskFilter.matches`, so the answers are the same.
+/// A query's filter made ready to test many items of one entity. An `in` or `notIn` whose options are all whole
+/// numbers (the children queries: `invoiceID in [500 ids]`) looks each item's value up in a set of integers, as
+/// Autotask's database would use an index, instead of comparing it with every option; the items' values come from
+/// the rows' column of whole numbers, made once per field. Everything else, and any value the set cannot answer for
+/// (missing, a fraction, not a number), goes through `AutotaskFilter.matches`, so the answers are the same.
 struct FilterPlan: Sendable {
     enum Step: Sendable {
         case general(AutotaskFilter)
-        case wholeNumbers(field: String, digits: Set<String>, negated: Bool, general: AutotaskFilter)
+        case wholeNumbers(column: [Int?], options: Set<Int>, negated: Bool, general: AutotaskFilter)
     }
 
+    let rows: EntityRows
     let steps: [Step]
 
-    init(_ filter: [AutotaskFilter]) {
+    init(_ filter: [AutotaskFilter], rows: EntityRows) {
+        self.rows = rows
         steps = filter.map { element in
             guard case .condition(let op, let field, let value?, false) = element, op == .in || op == .notIn,
-                case .array(let options) = value
+                case .array(let values) = value
             else { return .general(element) }
-            var digits: Set<String> = []
-            for option in options {
-                guard case .number(let number) = option, let text = Self.wholeDigits(number) else { return .general(element) }
-                digits.insert(text)
+            var options: Set<Int> = []
+            for option in values {
+                guard case .number(let number) = option, let whole = EntityRows.wholeNumber(number) else { return .general(element) }
+                options.insert(whole)
             }
-            return .wholeNumbers(field: field, digits: digits, negated: op == .notIn, general: element)
+            return .wholeNumbers(column: rows.wholeNumbers(field), options: options, negated: op == .notIn, general: element)
         }
     }
 
-    /// A whole number's digits as `Decimal` writes them; `nil` for anything written with a point or an exponent.
-    static func wholeDigits(_ number: Decimal) -> String? {
-        let text = number.description
-        return text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? nil : text
-    }
-
-    func matches(_ item: AutotaskJSON) -> Bool {
+    /// Whether the item at `position` of the rows matches every condition.
+    func matches(_ position: Int) -> Bool {
         steps.allSatisfy { step in
             switch step {
             case .general(let filter):
-                return filter.matches(item)
-            case .wholeNumbers(let field, let digits, let negated, let general):
-                guard case .number(let number)? = item.member(field), let text = Self.wholeDigits(number) else { return general.matches(item) }
-                return digits.contains(text) != negated
+                return filter.matches(rows.items[position])
+            case .wholeNumbers(let column, let options, let negated, let general):
+                guard let value = column[position] else { return general.matches(rows.items[position]) }
+                return options.contains(value) != negated
             }
         }
     }

@@ -220,12 +220,7 @@ public final class AutotaskConnector: Sendable {
     public func ids(_ entity: AutotaskEntity, body: ([Int]) async throws -> Void) async throws {
         let query = AutotaskQuery(filter: [.gt("id", .int(-1))], includeFields: ["id"])
         try await pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) -> [Int] in
-            try page.items.map { item throws(AutotaskDecodingError) in
-                guard let id = item.member("id")?.intValue else {
-                    throw AutotaskDecodingError(entity: entity.rawValue, reason: "an item has no id", excerpt: "\(item)".prefix(200).description)
-                }
-                return id
-            }
+            try page.rows(entity: entity.rawValue).map { row throws(AutotaskDecodingError) in try row.id() }
         }, body: body)
     }
 

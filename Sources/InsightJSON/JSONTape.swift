@@ -94,6 +94,65 @@ extension JSONTape {
         /// A number's exact value; `nil` for anything else.
         public var decimal: Decimal? { node.kind == .number ? tape.decimal(at: index) : nil }
 
+        /// A number's value as `Int` when it is integral and fits (`1.0` and `1e2` are integral); `nil` for anything else.
+        public var int: Int? { node.kind == .number ? tape.int(at: index) : nil }
+
+        /// The value of this object's member named `name`, keys compared byte for byte (without regard to ASCII
+        /// case when `ignoringCase`); `nil` when there is none or this is not an object. No key is copied.
+        public func member(_ name: String, ignoringCase: Bool = false) -> Value? {
+            var hint = MemberHint()
+            return member(name, ignoringCase: ignoringCase, hint: &hint)
+        }
+
+        /// The value of this object's member named `name`, searched from where `hint` says the last lookup in this
+        /// object ended and around: members asked for in document order cost one comparison each. A repeated key
+        /// reads the first value found from there.
+        public func member(_ name: String, ignoringCase: Bool = false, hint: inout MemberHint) -> Value? {
+            guard node.kind == .object else { return nil }
+            var name = name
+            return name.withUTF8 { expected -> Value? in
+                tape.nodes.withUnsafeBufferPointer { nodes -> Value? in
+                    tape.bytes.withUnsafeBufferPointer { bytes -> Value? in
+                        let count = nodes[Int(index)].count
+                        let resumes = hint.object == index && hint.ordinal < count
+                        var key = resumes ? hint.key : index + 1
+                        var ordinal = resumes ? hint.ordinal : 0
+                        for _ in 0..<count {
+                            let node = nodes[Int(key)]
+                            let found: Bool
+                            if node.escaped {
+                                let text = tape.string(at: key)
+                                let wanted = String(decoding: expected, as: UTF8.self)
+                                found = ignoringCase ? text.lowercased() == wanted.lowercased() : text == wanted
+                            } else {
+                                let length = Int(node.end - node.start)
+                                let start = bytes.baseAddress! + Int(node.start)
+                                // Lengths first: most keys differ there.
+                                found = length == expected.count
+                                    && (length == 0
+                                        || (ignoringCase
+                                            ? JSONTape.equalIgnoringASCIICase(UnsafeBufferPointer(start: start, count: length), expected)
+                                            : memcmp(expected.baseAddress!, start, length) == 0))
+                            }
+                            let value = key + 1
+                            ordinal += 1
+                            if ordinal == count {
+                                ordinal = 0
+                                key = index + 1
+                            } else {
+                                key = nodes[Int(value)].next
+                            }
+                            if found {
+                                hint = MemberHint(object: index, key: key, ordinal: ordinal)
+                                return Value(tape: tape, index: value)
+                            }
+                        }
+                        return nil
+                    }
+                }
+            }
+        }
+
         /// An array's elements, in order; empty for anything else.
         public var elements: [Value] {
             guard node.kind == .array else { return [] }
@@ -119,6 +178,29 @@ extension JSONTape {
             }
             return result
         }
+    }
+
+    /// Where a member lookup in an object ended (see ``Value/member(_:ignoringCase:hint:)``).
+    public struct MemberHint: Sendable {
+        var object: Int32 = -1
+        var key: Int32 = 0
+        var ordinal: Int32 = 0
+        public init() {}
+        init(object: Int32, key: Int32, ordinal: Int32) {
+            self.object = object
+            self.key = key
+            self.ordinal = ordinal
+        }
+    }
+
+    /// Whether two byte strings of the same length are equal when ASCII letters are compared without regard to case.
+    static func equalIgnoringASCIICase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<lhs.count {
+            let left = lhs[i]
+            let right = rhs[i]
+            guard left == right || (left | 0x20 == right | 0x20 && (left | 0x20) >= 0x61 && (left | 0x20) <= 0x7A) else { return false }
+        }
+        return true
     }
 
     /// The text of bytes `start..<end`, as UTF-8 (invalid sequences replaced, as `String(decoding:)` does).

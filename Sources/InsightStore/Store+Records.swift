@@ -144,6 +144,33 @@ extension Store {
         }
     }
 
+    /// The text columns `columns` of each live record among `ids`, by the record's id (ids not stored, or deleted in
+    /// the PSA, are left out). Only those columns are read: a sync that needs a ticket's company does not decode
+    /// whole tickets.
+    public func textColumns<R: StoredRecord>(
+        _ columns: [String], tenant: Tenant.ID, of type: R.Type, source: PSAKind, ids: some Collection<ID<R>>
+    ) async throws -> [ID<R>: [String?]] {
+        let wanted = Array(Set(ids.map(\.rawValue)))
+        guard !wanted.isEmpty else { return [:] }
+        return try await provider.withSession { db in
+            var found: [ID<R>: [String?]] = [:]
+            for start in stride(from: 0, to: wanted.count, by: 500) {
+                let query = db.select().column("source_id").from(R.table)
+                for column in columns { query.column(SQLIdentifier(column)) }
+                let rows = try await query
+                    .where("tenant_id", .equal, tenant.rawValue)
+                    .where("source", .equal, source.rawValue)
+                    .where("source_id", .in, Array(wanted[start..<min(start + 500, wanted.count)]))
+                    .where("deleted_at_ms", .is, SQLLiteral.null)
+                    .all()
+                for row in rows {
+                    found[ID(try row.decode(column: "source_id", as: String.self))] = try columns.map { try row.decode(column: $0, as: String?.self) }
+                }
+            }
+            return found
+        }
+    }
+
     /// How many live records of this kind `tenant` has (or, with `deleted`, how many were deleted in the PSA),
     /// from one source or from all.
     public func count<R: StoredRecord>(tenant: Tenant.ID, _ type: R.Type, source: PSAKind? = nil, deleted: Bool = false) async throws -> Int {

@@ -135,6 +135,14 @@ public enum StoreContract {
         #expect(try await store.all(tenant: b.id, Member.self, source: .connectwise).isEmpty)
         #expect(try await store.page(tenant: b.id, of: Invoice.self, source: .connectwise).isEmpty)
         #expect(try await store.record(tenant: b.id, Ticket.self, source: .connectwise, id: "2001") == nil)
+        // A few columns of chosen records: the stored values, within the tenant only.
+        let tickets = Fixtures().tickets
+        #expect(!tickets.isEmpty)
+        let columns = try await store.textColumns(
+            ["company_id", "project_id"], tenant: a.id, of: Ticket.self, source: .connectwise, ids: tickets.map(\.id) + [ID("no such ticket")])
+        #expect(columns == Dictionary(uniqueKeysWithValues: tickets.map { ($0.id, [$0.companyID.rawValue, $0.projectID?.rawValue]) }))
+        #expect(try await store.textColumns(["company_id"], tenant: b.id, of: Ticket.self, source: .connectwise, ids: tickets.map(\.id)).isEmpty)
+        #expect(try await store.textColumns(["company_id"], tenant: a.id, of: Ticket.self, source: .autotask, ids: tickets.map(\.id)).isEmpty)
         #expect(try await store.tenant(b.id) == b)
         #expect(try await store.allTenants().map(\.id) == [a.id, b.id])
     }

@@ -88,20 +88,32 @@ func withAutotaskBenchSimulator(
     var quiet = Logger(label: "bench")
     quiet.logLevel = .critical
     let app = AutotaskSimulator.application(tenant: tenant, port: port, logger: quiet)
-    let connector = AutotaskConnector(
-        credentials: AutotaskCredentials(
-            userName: settings.users[0].userName, secret: Secret(settings.users[0].secret), integrationCode: settings.users[0].integrationCode,
-            zoneLookupURL: "http://127.0.0.1:\(port)/atservicesrest/v1.0/zoneInformation"),
-        http: ReadOnlyHTTP(client: .shared), logger: quiet)
+    let connector = benchAutotaskConnector(port: port)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.runService() }
         defer { group.cancelAll() }
-        var zone: AutotaskZoneInformation?
-        for _ in 0..<200 where zone == nil {
-            zone = try? await connector.discoverZone()
-            if zone == nil { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        guard zone != nil else { throw ValidationError("the simulator did not start on port \(port)") }
+        try await waitForAutotaskSimulator(connector, port: port, attempts: 200)
         try await body(tenant, connector)
     }
+}
+
+/// A connector for the simulator's first API user (no hourly threshold in the benchmarks' simulators).
+func benchAutotaskConnector(port: Int) -> AutotaskConnector {
+    let user = AutotaskSimulatorSettings().users[0]
+    var quiet = Logger(label: "bench")
+    quiet.logLevel = .critical
+    return AutotaskConnector(
+        credentials: AutotaskCredentials(
+            userName: user.userName, secret: Secret(user.secret), integrationCode: user.integrationCode,
+            zoneLookupURL: "http://127.0.0.1:\(port)/atservicesrest/v1.0/zoneInformation"),
+        http: ReadOnlyHTTP(client: .shared), logger: quiet)
+}
+
+/// Waits until the simulator on `port` answers a zone lookup, 50 ms between attempts.
+func waitForAutotaskSimulator(_ connector: AutotaskConnector, port: Int, attempts: Int) async throws {
+    for _ in 0..<attempts {
+        if (try? await connector.discoverZone()) != nil { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw ValidationError("no Autotask simulator answers on 127.0.0.1:\(port)")
 }

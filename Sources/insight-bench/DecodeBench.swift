@@ -68,10 +68,13 @@ struct DecodeBench: AsyncParsableCommand {
             guard case .array(let items)? = try JSONDecoder().decode(AutotaskJSON.self, from: page).member("items") else { return 0 }
             return items.count
         }
-        try measure("Autotask page → AutotaskPage, JSONTape (AutotaskPage.decode)", autotaskPages) { page in
+        try measure("Autotask page → AutotaskJSON trees, JSONTape (AutotaskPage.items)", autotaskPages) { page in
             try AutotaskPage.decode(page, entity: "TimeEntries").items.count
         }
-        try measure("Autotask page → [AutotaskTimeEntry] (JSONTape, then the DTOs)", autotaskPages) { page in
+        try measure("Autotask page → AutotaskPage, JSONTape (AutotaskPage.decode)", autotaskPages) { page in
+            try AutotaskPage.decode(page, entity: "TimeEntries").count
+        }
+        try measure("Autotask page → [AutotaskTimeEntry] (JSONTape rows, then the DTOs)", autotaskPages) { page in
             try AutotaskPage.decode(page, entity: "TimeEntries").decode(AutotaskTimeEntry.self).count
         }
     }

@@ -12,7 +12,7 @@ struct InsightBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insight-bench",
         abstract: "PSA Insight benchmarks (run with `swift run -c release insight-bench …`).",
-        subcommands: [StoreUpsert.self, DecodeBench.self, ConnectWiseRead.self, SyncBench.self, ConnectWiseSimulatorServe.self, SyncClientBench.self, KPIBench.self, WebBench.self, AutotaskRead.self, AutotaskSyncBench.self]
+        subcommands: [StoreUpsert.self, DecodeBench.self, ConnectWiseRead.self, SyncBench.self, ConnectWiseSimulatorServe.self, SyncClientBench.self, KPIBench.self, WebBench.self, AutotaskRead.self, AutotaskSyncBench.self, AutotaskSimulatorServe.self, AutotaskSyncClientBench.self]
     )
 }
 

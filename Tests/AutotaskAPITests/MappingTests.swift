@@ -76,6 +76,63 @@ import Testing
         }
     }
 
+    /// `items` written as one query page, parsed, and read back from the page's tape; `key` respells every member name.
+    static func throughPage<Item: AutotaskItem>(_ items: [Item], key: (String) -> String = { $0 }) throws -> [Item] {
+        func respell(_ value: AutotaskJSON) -> AutotaskJSON {
+            switch value {
+            case .object(let members): .object(Dictionary(uniqueKeysWithValues: members.map { (key($0.key), respell($0.value)) }))
+            case .array(let elements): .array(elements.map(respell))
+            default: value
+            }
+        }
+        let details = AutotaskPageDetails(count: items.count, requestCount: 500, prevPageUrl: nil, nextPageUrl: nil)
+        let body = respell(AutotaskPage(items: items.map(\.json), pageDetails: details).json).serialized()
+        let page = try AutotaskPage.decode(body, entity: Item.entity.rawValue)
+        #expect(page.count == items.count)
+        #expect(page.pageDetails == details)
+        return try page.decode(Item.self)
+    }
+
+    @Test("items read straight from a page's tape equal the items written, whatever the case of the field names")
+    func tapeRowsReadEveryField() throws {
+        var encoder = AutotaskEncoder(picklists: AutotaskPicklistCatalog(firstValue: 11))
+        let companies = Self.snapshot.companies.map { encoder.company($0) }
+        let configurationItems = Self.snapshot.configurations.map { encoder.configurationItem($0) }
+        let contracts = Self.snapshot.agreements.map { encoder.contract($0) }
+        let tickets = Self.snapshot.tickets.prefix(300).map { encoder.ticket($0) }
+        let entries = Self.snapshot.timeEntries.prefix(1_000).map { encoder.timeEntry($0, isTask: false) }
+        let projects = Self.snapshot.projects.map { encoder.project($0) }
+        #expect(!companies.isEmpty && !contracts.isEmpty && !tickets.isEmpty && !entries.isEmpty && !projects.isEmpty)
+        for spelling in [{ (name: String) in name }, { $0.uppercased() }, { $0.lowercased() }] {
+            #expect(try Self.throughPage(companies, key: spelling) == companies)
+            #expect(try Self.throughPage(configurationItems, key: spelling) == configurationItems)
+            #expect(try Self.throughPage(contracts, key: spelling) == contracts)
+            #expect(try Self.throughPage(Array(tickets), key: spelling) == Array(tickets))
+            #expect(try Self.throughPage(Array(entries), key: spelling) == Array(entries))
+            #expect(try Self.throughPage(projects, key: spelling) == projects)
+        }
+        // The trees built from the same page are the items' own JSON.
+        let details = AutotaskPageDetails(count: entries.count, requestCount: 500, prevPageUrl: nil, nextPageUrl: nil)
+        let page = try AutotaskPage.decode(AutotaskPage(items: entries.map(\.json), pageDetails: details).json.serialized(), entity: "TimeEntries")
+        #expect(page.items == entries.map(\.json))
+        #expect(try page.rows(entity: "TimeEntries").map { try $0.id() } == entries.map(\.id))
+    }
+
+    @Test("a field of the wrong type in a page is an error naming it, as from a tree")
+    func tapeRowsAreStrictAboutTypes() throws {
+        let body = Data(#"{"items":[{"id":7,"ticketID":"12","hoursWorked":1.5}],"pageDetails":{"count":1,"requestCount":500,"prevPageUrl":null,"nextPageUrl":null}}"#.utf8)
+        let page = try AutotaskPage.decode(body, entity: "TimeEntries")
+        let row = try #require(try page.rows(entity: "TimeEntries").first)
+        #expect(try row.id() == 7)
+        #expect(try row.decimal("hoursWorked") == Decimal(string: "1.5"))
+        #expect(try row.int("resourceID") == nil, "a missing field is nil")
+        #expect(throws: AutotaskDecodingError(entity: "TimeEntries", reason: "field ticketID is not an integer")) { try row.int("ticketID") }
+        #expect(throws: AutotaskDecodingError(entity: "TimeEntries", reason: "field hoursWorked is not an integer")) { try row.int("hoursWorked") }
+        #expect(throws: AutotaskDecodingError(entity: "TimeEntries", reason: "field HOURSWORKED is not a string")) { try row.string("HOURSWORKED") }
+        let tree = try AutotaskRow(entity: "TimeEntries", json: try #require(AutotaskJSON.parse(body)?.member("items").flatMap { if case .array(let a) = $0 { a.first } else { nil } }))
+        #expect(throws: AutotaskDecodingError(entity: "TimeEntries", reason: "field ticketID is not an integer")) { try tree.int("ticketID") }
+    }
+
     @Test func securityLevelPresets() {
         let readOnly = AutotaskSecurityLevel.readOnly()
         #expect(SecuritySection.allCases.count == 11)

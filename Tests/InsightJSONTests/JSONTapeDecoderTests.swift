@@ -190,4 +190,45 @@ struct JSONTapeDecoderTests {
         #expect(failure(#"[{"id":1,"member":{"id":7},"billable":true,"tags":[1]}]"#) == "type [0].tags.[0]")
         #expect(failure(#"{"id":1}"#) == "type ")
     }
+
+    @Test("member lookup finds each key's first value, with or without a hint, in any order, and by ASCII case when asked")
+    func memberLookup() throws {
+        for (name, data) in try recordedSamples() {
+            let tape = try JSONTape(parsing: data)
+            var objects = [tape.root]
+            var checked = 0
+            while let value = objects.popLast() {
+                objects += value.elements + value.members.map(\.value)
+                let members = value.members
+                guard !members.isEmpty else { continue }
+                var hint = JSONTape.MemberHint()
+                // Backwards, then forwards: the hint must wrap around in both.
+                for (key, _) in members.reversed() + members {
+                    let first = try #require(members.first { $0.key == key }?.value)
+                    #expect(value.member(key).map(Tree.init) == Tree(first), "\(name): \(key)")
+                    #expect(value.member(key, hint: &hint).map(Tree.init) == Tree(first), "\(name): \(key) with a hint")
+                    let caseless = members.first { $0.key.lowercased() == key.lowercased() }!.value
+                    #expect(value.member(key.uppercased(), ignoringCase: true).map(Tree.init) == Tree(caseless), "\(name): \(key) uppercased")
+                    checked += 1
+                }
+                #expect(value.member("no such member, surely") == nil)
+                #expect(value.member("no such member, surely", hint: &hint) == nil)
+            }
+            #expect(checked > 0, "\(name) has objects")
+        }
+        let tape = try JSONTape(parsing: Data(#"{"a\u0062":1,"ab":2,"":3,"A":4,"a":5}"#.utf8))
+        #expect(tape.root.member("ab")?.int == 1, "an escaped key is unescaped before it is compared; the first wins")
+        #expect(tape.root.member("")?.int == 3)
+        #expect(tape.root.member("a")?.int == 5)
+        #expect(tape.root.member("a", ignoringCase: true)?.int == 4)
+        #expect(tape.root.member("AB", ignoringCase: true)?.int == 1)
+        #expect(tape.root.member("AB") == nil)
+        #expect(try JSONTape(parsing: Data("[1]".utf8)).root.member("1") == nil, "an array has no members")
+    }
+
+    @Test("int reads whole numbers that fit, and nothing else")
+    func tapeIntegers() throws {
+        let tape = try JSONTape(parsing: Data(#"[0,-1,9223372036854775807,1.0,2e2,1.5,9223372036854775808,"1",true,null]"#.utf8))
+        #expect(tape.root.elements.map(\.int) == [0, -1, .max, 1, 200, nil, nil, nil, nil, nil])
+    }
 }
