@@ -8,12 +8,33 @@ import Synchronization
 struct EntityRows: Sendable {
     let list: JSONTextList<AutotaskJSON>
     let ids: [Int]
+    /// Every item has a whole-number id below 2⁵³: the window then answers `id` bounds exactly (see ``answers(_:)``).
+    let idsAreExact: Bool
     private let columns = WholeNumberColumns()
 
     init(_ items: [AutotaskJSON]) {
         list = JSONTextList(items)
-        ids = items.map { $0.member("id")?.intValue ?? 0 }
+        var exact = true
+        ids = items.map { item in
+            guard case .number(let number)? = item.member("id"), let id = Self.wholeNumber(number) else {
+                exact = false
+                return 0
+            }
+            return id
+        }
+        idsAreExact = exact
     }
+
+    /// A top-level filter element that narrows the window: a bound on `id` by a whole number an id could be.
+    static func idBound(_ element: AutotaskFilter) -> (op: AutotaskFilter.Operator, bound: Int)? {
+        guard case .condition(let op, let field, .number(let number)?, false) = element, field.lowercased() == "id",
+            [.gt, .gte, .lt, .lte, .eq].contains(op), let bound = wholeNumber(number)
+        else { return nil }
+        return (op, bound)
+    }
+
+    /// Whether the window alone decides `element` for every item in it, so the filter need not test it again.
+    func answers(_ element: AutotaskFilter) -> Bool { idsAreExact && Self.idBound(element) != nil }
 
     /// Each item's `field` (matched as filters match it, without regard to case) as a whole number below 2⁵³; `nil`
     /// where it is missing, not a number or not whole. Made on first use and kept, as a database keeps an index.
@@ -52,9 +73,8 @@ struct EntityRows: Sendable {
     /// checked inside them. Counting `id < x` over a long list then costs a binary search, as it does in Autotask.
     func window(_ filter: [AutotaskFilter]) -> Range<Int> {
         var lower = 0, upper = ids.count
-        for case .condition(let op, let field, .number(let number)?, false) in filter where field.lowercased() == "id" {
-            // Only a whole number an id could be narrows the window; anything else is left to the filter itself.
-            guard let bound = Self.wholeNumber(number) else { continue }
+        // Only a whole number an id could be narrows the window; anything else is left to the filter itself.
+        for case let (op, bound)? in filter.map(Self.idBound) {
             switch op {
             case .gt: lower = max(lower, position(ofFirstIDAtLeast: bound + 1))
             case .gte: lower = max(lower, position(ofFirstIDAtLeast: bound))

@@ -5,7 +5,8 @@ import Foundation
 /// numbers (the children queries: `invoiceID in [500 ids]`) looks each item's value up in a set of integers, as
 /// Autotask's database would use an index, instead of comparing it with every option; the items' values come from
 /// the rows' column of whole numbers, made once per field. Everything else, and any value the set cannot answer for
-/// (missing, a fraction, not a number), goes through `AutotaskFilter.matches`, so the answers are the same.
+/// (missing, a fraction, not a number), goes through `AutotaskFilter.matches`, so the answers are the same. A plan is
+/// only valid inside the rows' window for the same filter (`EntityRows.window`), which has applied the `id` bounds.
 struct FilterPlan: Sendable {
     enum Step: Sendable {
         case general(AutotaskFilter)
@@ -17,7 +18,8 @@ struct FilterPlan: Sendable {
 
     init(_ filter: [AutotaskFilter], rows: EntityRows) {
         self.rows = rows
-        steps = filter.map { element in
+        // Bounds on `id` the rows' window has applied exactly are not tested again, item by item.
+        steps = filter.filter { !rows.answers($0) }.map { element in
             guard case .condition(let op, let field, let value?, false) = element, op == .in || op == .notIn,
                 case .array(let values) = value
             else { return .general(element) }

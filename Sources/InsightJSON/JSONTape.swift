@@ -30,8 +30,19 @@ public struct JSONTape: Sendable {
         var count: Int32
     }
 
-    let bytes: [UInt8]
-    let nodes: [Node]
+    /// The document's bytes and nodes, behind one reference: a `Value` copied costs one retain, not two.
+    final class Storage: Sendable {
+        let bytes: [UInt8]
+        let nodes: [Node]
+        init(bytes: [UInt8], nodes: [Node]) {
+            self.bytes = bytes
+            self.nodes = nodes
+        }
+    }
+
+    let storage: Storage
+    var bytes: [UInt8] { storage.bytes }
+    var nodes: [Node] { storage.nodes }
 
     /// Parses `data`, which must be one JSON value (RFC 8259) with nothing after it but white space.
     public init(parsing data: Data) throws(JSONSyntaxError) {
@@ -41,13 +52,13 @@ public struct JSONTape: Sendable {
     /// Parses `bytes`, which must be one JSON value (RFC 8259) with nothing after it but white space.
     public init(parsing bytes: [UInt8]) throws(JSONSyntaxError) {
         guard bytes.count < Int32.max else { throw JSONSyntaxError(offset: 0, reason: "the document is larger than 2 GiB") }
-        self.bytes = bytes
-        self.nodes = try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Node] in
+        let nodes = try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> [Node] in
             var parser = Parser(bytes: buffer)
             parser.nodes.reserveCapacity(bytes.count / 12)
             try parser.parseDocument()
             return parser.nodes
         }
+        self.storage = Storage(bytes: bytes, nodes: nodes)
     }
 
     /// The document's value.
