@@ -70,13 +70,30 @@ public struct ConnectWiseConnector: Sendable {
 
     /// The number of records of `endpoint` (changed after `since`, when given).
     public func count(_ endpoint: String, base: String, since: Timestamp? = nil) async throws(ConnectorError) -> Int {
-        let response = try await send(url(base, "\(endpoint)/count", since: since, pageSize: nil), entity: endpoint)
-        guard let value = JSONValue.parse(response.body), case .number(let n)? = value.member("count") else {
-            throw .decoding(
-                ConnectWiseDecodingError(entity: "\(endpoint)/count", reason: "no count", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)),
-                page: "\(endpoint)/count")
+        let url = url(base, "\(endpoint)/count", since: since, pageSize: nil)
+        return try await fetch(url, entity: endpoint, what: "no count", named: "\(endpoint)/count", page: "\(endpoint)/count") { body in
+            guard case .number(let n)? = JSONValue.parse(body)?.member("count") else { return nil }
+            return NSDecimalNumber(decimal: n).intValue
         }
-        return NSDecimalNumber(decimal: n).intValue
+    }
+
+    /// One small answer read by `read` (`nil`: it is not what was asked for). A body cut short in transit reads as
+    /// malformed, so it is asked for again as often as a failed request would be, with the same backoff, before it is
+    /// reported as `what`, naming `named` and `page`.
+    func fetch<Value>(
+        _ url: String, entity: String, forwardOnly: Bool = true, what: String, named: String, page: String, read: (Data) -> Value?
+    ) async throws(ConnectorError) -> Value {
+        let attempts = max(1, retry.attempts)
+        var excerpt = ""
+        for attempt in 1...attempts {
+            let response = try await send(url, entity: entity, forwardOnly: forwardOnly)
+            if let value = read(response.body) { return value }
+            excerpt = String(decoding: response.body.prefix(200), as: UTF8.self)
+            if attempt < attempts {
+                do { try await Task.sleep(for: delay(attempt)) } catch { throw .cancelled }
+            }
+        }
+        throw .decoding(ConnectWiseDecodingError(entity: named, reason: what, excerpt: excerpt), page: page)
     }
 
     /// Every page of `endpoint` changed after `since` (all records when `nil`), in increasing id order after
@@ -93,16 +110,15 @@ public struct ConnectWiseConnector: Sendable {
 
     /// The id of the record at 1-based position `rank` of `endpoint` in id order (`nil` past the end): one
     /// navigable request (`page=rank&pageSize=1&fields=id&orderBy=id asc`), where a split read finds where to cut.
+    /// A body cut short in transit is asked for again, as a page is.
     public func id(atRank rank: Int, of endpoint: String, base: String) async throws(ConnectorError) -> Int? {
         let url = "\(base)/\(endpoint)?page=\(rank)&pageSize=1&fields=id&orderBy=\(Self.encode("id asc"))"
-        let response = try await send(url, entity: endpoint, forwardOnly: false)
-        guard case .array(let items)? = JSONValue.parse(response.body) else {
-            throw .decoding(
-                ConnectWiseDecodingError(entity: endpoint, reason: "not a list of ids", excerpt: String(decoding: response.body.prefix(200), as: UTF8.self)),
-                page: url)
+        // An empty list (past the end) is an answer: `.some(nil)`.
+        return try await fetch(url, entity: endpoint, forwardOnly: false, what: "not a list of ids", named: endpoint, page: url) { body -> Int?? in
+            guard case .array(let items)? = JSONValue.parse(body) else { return nil }
+            guard case .number(let id)? = items.first?.member("id") else { return .some(nil) }
+            return .some(NSDecimalNumber(decimal: id).intValue)
         }
-        guard case .number(let id)? = items.first?.member("id") else { return nil }
-        return NSDecimalNumber(decimal: id).intValue
     }
 
     /// One answer that is not a list page, e.g. an opportunity's forecast: fetched with the same retries as a page
@@ -246,6 +262,11 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let pages: ConnectWisePages
         var next: String?
+        /// The next page's request, started as soon as this page's response named it in its `Link` header, before
+        /// this page is decoded and consumed: latency and work overlap, with still one request in flight at a time.
+        /// A page that fails to decode cancels it (the page is asked for again first); an iteration stopped early
+        /// leaves it to finish on its own (a read, sent once).
+        var prefetched: (url: String, response: Task<ReadOnlyHTTP.Response, any Error>)?
 
         public mutating func next() async throws -> [Record]? {
             guard let url = next else { return nil }
@@ -254,12 +275,25 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
             var lastError: ConnectWiseDecodingError?
             let attempts = Swift.max(1, pages.connector.retry.attempts)
             for attempt in 1...attempts {
-                let response = try await pages.connector.send(url, entity: pages.entity)
+                let response: ReadOnlyHTTP.Response
+                if let fetch = prefetched, fetch.url == url {
+                    prefetched = nil
+                    response = try await withTaskCancellationHandler { try await fetch.response.value } onCancel: { fetch.response.cancel() }
+                } else {
+                    response = try await pages.connector.send(url, entity: pages.entity)
+                }
+                let following = Self.nextLink(response.header("Link")).map(pages.connector.rebase)
+                if let following {
+                    let (connector, entity) = (pages.connector, pages.entity)
+                    prefetched = (following, Task { try await connector.send(following, entity: entity) })
+                }
                 do {
                     let records = try pages.decode(response.body)
-                    next = Self.nextLink(response.header("Link")).map(pages.connector.rebase)
+                    next = following
                     return records
                 } catch {
+                    prefetched?.response.cancel()
+                    prefetched = nil
                     lastError = error
                     if attempt < attempts {
                         do { try await Task.sleep(for: pages.connector.delay(attempt)) } catch { throw ConnectorError.cancelled }

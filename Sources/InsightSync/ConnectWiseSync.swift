@@ -93,12 +93,12 @@ struct ConnectWiseSource: SyncSource {
             stream == ConnectWiseEndpoint.additions.path ? nil : try await connector.count(stream, base: base)
         }
 
-        /// Time entries, the longest list by far, are read as `concurrency` id ranges side by side on a first
-        /// full load of more than ``SyncOptions/laneThreshold`` records: the cuts are the ids at equal ranks
-        /// (one request each), so the ranges hold about as many entries each.
+        /// Time entries and service tickets, the longest lists (forward-only pages follow each other), are read as
+        /// `concurrency` id ranges side by side on a first full load of more than ``SyncOptions/laneThreshold``
+        /// records: the cuts are the ids at equal ranks (one request each), so the ranges hold about as many each.
         func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)? {
             let width = source.options.concurrency
-            guard stream == ConnectWiseEndpoint.timeEntries.path, width > 1, let expected, expected >= source.options.laneThreshold else { return nil }
+            guard [ConnectWiseEndpoint.timeEntries.path, ConnectWiseEndpoint.tickets.path].contains(stream), width > 1, let expected, expected >= source.options.laneThreshold else { return nil }
             let (connector, base) = (connector, base)
             let cuts = try await withThrowingTaskGroup(of: Int?.self) { group in
                 for lane in 1..<width {

@@ -52,13 +52,7 @@ struct AutotaskSyncBench: AsyncParsableCommand {
                     let bound = max(Double(chain), Double(requests) / Double(concurrency)) * Double(latencyMs) / 1_000
                     print("latency \(latencyMs) ms; lower bound max(longest sequential chain \(chain), requests ÷ concurrency) × latency: \(format(bound, decimals: 2)) s; ratio \(format(seconds.seconds / bound, decimals: 2))")
                 }
-                let first = full.entries.map(\.startedAt.rawValue).min() ?? 0
-                let spans = full.entries.sorted { $0.startedAt < $1.startedAt }.map { entry in
-                    let from = Double(entry.startedAt.rawValue - first) / 1_000
-                    let to = Double((entry.finishedAt?.rawValue ?? first) - first) / 1_000
-                    return "\(entry.stream) \(format(from, decimals: 1))–\(format(to, decimals: 1))"
-                }
-                print("streams (start–end, seconds from the first start): \(spans.joined(separator: ", "))")
+                print("streams (start–end, seconds from the first start): \(streamSpans(full.entries))")
                 print("peak memory (simulator and its business included): \(format(peakMemoryMiB())) MiB")
                 let idleBefore = await simulated.requestLog.count
                 let idleStart = clock.now
@@ -75,4 +69,14 @@ struct AutotaskSyncBench: AsyncParsableCommand {
 extension Duration {
     /// The duration in seconds, as a `Double` for printing rates.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Each stream's start and end, in seconds from the first start, in the order they started.
+func streamSpans(_ entries: [SyncRunEntry]) -> String {
+    let first = entries.map(\.startedAt.rawValue).min() ?? 0
+    return entries.sorted { $0.startedAt < $1.startedAt }.map { entry in
+        let from = Double(entry.startedAt.rawValue - first) / 1_000
+        let to = Double((entry.finishedAt?.rawValue ?? first) - first) / 1_000
+        return "\(entry.stream) \(format(from, decimals: 1))–\(format(to, decimals: 1))"
+    }.joined(separator: ", ")
 }

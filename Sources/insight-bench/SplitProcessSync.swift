@@ -137,11 +137,7 @@ struct AutotaskSyncClientBench: AsyncParsableCommand {
             let requests = full.entries.reduce(0) { $0 + $1.requests }
             print("business: \(size.rawValue), seed 42, simulator in another process; concurrency \(concurrency); SQLite")
             print("full sync: \(full.records) records in \(format(seconds, decimals: 2)) s = \(format(Double(full.records) / seconds)) records/s; succeeded: \(full.succeeded); \(requests) requests")
-            let first = full.entries.map(\.startedAt.rawValue).min() ?? 0
-            let spans = full.entries.sorted { $0.startedAt < $1.startedAt }.map { entry in
-                "\(entry.stream) \(format(Double(entry.startedAt.rawValue - first) / 1_000, decimals: 1))–\(format(Double((entry.finishedAt?.rawValue ?? first) - first) / 1_000, decimals: 1))"
-            }
-            print("streams (start–end, seconds from the first start): \(spans.joined(separator: ", "))")
+            print("streams (start–end, seconds from the first start): \(streamSpans(full.entries))")
             print("peak memory of the sync process: \(format(peakMemoryMiB())) MiB (\(format(before)) MiB before the sync)")
         }
     }

@@ -47,12 +47,12 @@ struct SyncBench: AsyncParsableCommand {
                 let requests = await site.requestLog.count - before
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 // Pages of one stream are sequential (forward-only paging), except the additions and forecasts, fetched
-                // `concurrency × 2` parents at a time, and time entries, read as `concurrency` id ranges side by side;
+                // `concurrency × 2` parents at a time, and time entries and service tickets, read as `concurrency` id ranges side by side;
                 // streams run `concurrency` at a time.
                 let perStream = full.entries.map { entry in
                     switch entry.stream {
                     case "finance/agreements/additions", "sales/opportunities": (entry.requests + concurrency * 2 - 1) / (concurrency * 2)
-                    case "time/entries": (entry.requests + concurrency - 1) / concurrency
+                    case "time/entries", "service/tickets": (entry.requests + concurrency - 1) / concurrency
                     default: entry.requests
                     }
                 }
@@ -65,6 +65,7 @@ struct SyncBench: AsyncParsableCommand {
                     print("lower bound max(longest sequential chain, requests ÷ concurrency) × latency: \(format(bound, decimals: 2)) s; ratio \(format(seconds / bound, decimals: 2))")
                     print("most requests in flight at once: \(width); the bound at that width: \(format(Double(requests - 1) / Double(width) * latency, decimals: 2)) s")
                 }
+                print("streams (start–end, seconds from the first start): \(streamSpans(full.entries))")
                 print("peak memory (simulator and its business included): \(format(peakMemoryMiB())) MiB")
                 let idleBefore = await site.requestLog.count
                 let idleStart = clock.now
