@@ -31,7 +31,8 @@ public struct AutotaskDecodingError: Error, Equatable, Sendable, CustomStringCon
 ///
 /// A row reads either a tree (`AutotaskJSON`) or an object of a parsed page (`JSONTape.Value`): a page's items are
 /// read straight from the tape, with no dictionary per item and no text copied for a field the item's type skips.
-/// A row is read where it is made (it remembers where its last lookup ended, so it is not `Sendable`).
+/// A row is read where it is made (it remembers where its last lookup ended, so it is not `Sendable`). A field
+/// sent twice (which Autotask does not do) reads one of its values, which one is unspecified.
 public struct AutotaskRow {
     public let entity: String
     let fields: Fields

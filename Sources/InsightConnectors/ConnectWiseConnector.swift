@@ -250,8 +250,8 @@ public struct ConnectWiseConnector: Sendable {
 
 /// The pages of one entity, fetched as they are consumed (forward-only: each `Link` names the next `pageId`;
 /// an empty or missing `Link` ends the sequence). A page is decoded whole or reported as an error naming the
-/// entity and an excerpt; a page that fails to decode is fetched once more, since a truncated body looks the
-/// same.
+/// entity and an excerpt; a page that fails to decode is fetched again (as often as the retry policy allows a
+/// failed request), since a truncated body looks the same.
 public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
     public typealias Element = [Record]
     let connector: ConnectWiseConnector
@@ -264,9 +264,20 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
         var next: String?
         /// The next page's request, started as soon as this page's response named it in its `Link` header, before
         /// this page is decoded and consumed: latency and work overlap, with still one request in flight at a time.
-        /// A page that fails to decode cancels it (the page is asked for again first); an iteration stopped early
-        /// leaves it to finish on its own (a read, sent once).
-        var prefetched: (url: String, response: Task<ReadOnlyHTTP.Response, any Error>)?
+        /// A page that fails to decode cancels it (the page is asked for again first), and so does dropping the
+        /// iterator (a read that stops early).
+        var prefetched: Prefetch?
+
+        /// A request sent ahead, cancelled when the last copy of the iterator holding it goes.
+        final class Prefetch: Sendable {
+            let url: String
+            let response: Task<ReadOnlyHTTP.Response, any Error>
+            init(url: String, response: Task<ReadOnlyHTTP.Response, any Error>) {
+                self.url = url
+                self.response = response
+            }
+            deinit { response.cancel() }
+        }
 
         public mutating func next() async throws -> [Record]? {
             guard let url = next else { return nil }
@@ -285,7 +296,8 @@ public struct ConnectWisePages<Record: Sendable>: AsyncSequence, Sendable {
                 let following = Self.nextLink(response.header("Link")).map(pages.connector.rebase)
                 if let following {
                     let (connector, entity) = (pages.connector, pages.entity)
-                    prefetched = (following, Task { try await connector.send(following, entity: entity) })
+                    prefetched?.response.cancel()
+                    prefetched = Prefetch(url: following, response: Task { try await connector.send(following, entity: entity) })
                 }
                 do {
                     let records = try pages.decode(response.body)

@@ -117,7 +117,7 @@ extension JSONTape {
 
         /// The value of this object's member named `name`, searched from where `hint` says the last lookup in this
         /// object ended and around: members asked for in document order cost one comparison each. A repeated key
-        /// reads the first value found from there.
+        /// reads the first value found from there (which of its values is unspecified: JSON leaves it open).
         public func member(_ name: String, ignoringCase: Bool = false, hint: inout MemberHint) -> Value? {
             guard node.kind == .object else { return nil }
             var name = name
@@ -125,16 +125,20 @@ extension JSONTape {
                 tape.nodes.withUnsafeBufferPointer { nodes -> Value? in
                     tape.bytes.withUnsafeBufferPointer { bytes -> Value? in
                         let count = nodes[Int(index)].count
-                        let resumes = hint.object == index && hint.ordinal < count
+                        // A hint from another document, or another object of this one, is ignored.
+                        let resumes = hint.document == ObjectIdentifier(tape.storage) && hint.object == index && hint.ordinal < count
                         var key = resumes ? hint.key : index + 1
                         var ordinal = resumes ? hint.ordinal : 0
                         for _ in 0..<count {
                             let node = nodes[Int(key)]
                             let found: Bool
                             if node.escaped {
-                                let text = tape.string(at: key)
-                                let wanted = String(decoding: expected, as: UTF8.self)
-                                found = ignoringCase ? text.lowercased() == wanted.lowercased() : text == wanted
+                                // The unescaped key's bytes, compared as an unescaped one's are.
+                                let text = Array(tape.string(at: key).utf8)
+                                found = text.count == expected.count
+                                    && text.withUnsafeBufferPointer { bytes in
+                                        ignoringCase ? JSONTape.equalIgnoringASCIICase(bytes, expected) : bytes.elementsEqual(expected)
+                                    }
                             } else {
                                 let length = Int(node.end - node.start)
                                 let start = bytes.baseAddress! + Int(node.start)
@@ -154,7 +158,7 @@ extension JSONTape {
                                 key = nodes[Int(value)].next
                             }
                             if found {
-                                hint = MemberHint(object: index, key: key, ordinal: ordinal)
+                                hint = MemberHint(document: ObjectIdentifier(tape.storage), object: index, key: key, ordinal: ordinal)
                                 return Value(tape: tape, index: value)
                             }
                         }
@@ -193,11 +197,13 @@ extension JSONTape {
 
     /// Where a member lookup in an object ended (see ``Value/member(_:ignoringCase:hint:)``).
     public struct MemberHint: Sendable {
+        var document: ObjectIdentifier?
         var object: Int32 = -1
         var key: Int32 = 0
         var ordinal: Int32 = 0
         public init() {}
-        init(object: Int32, key: Int32, ordinal: Int32) {
+        init(document: ObjectIdentifier, object: Int32, key: Int32, ordinal: Int32) {
+            self.document = document
             self.object = object
             self.key = key
             self.ordinal = ordinal

@@ -86,6 +86,12 @@ struct ConnectWiseSource: SyncSource {
 
         func prepare(_ run: inout SyncCursor.Run, stream: String, cursor: SyncCursor, reconcile: Bool) {}
 
+        /// Additions are swept (every agreement's read) more often than deletions are looked for elsewhere, since
+        /// that sweep is also how a changed addition of an unchanged agreement is found.
+        func reconcileEverySeconds(_ stream: String, default: Int64) -> Int64 {
+            stream == ConnectWiseEndpoint.additions.path ? min(`default`, source.options.additionsSweepEverySeconds) : `default`
+        }
+
         /// ConnectWise answers 403 to what the role does not allow: nothing to check beforehand.
         func verifyAccess(_ stream: String) async throws -> Int { 0 }
 
@@ -166,13 +172,15 @@ struct ConnectWiseSource: SyncSource {
         }
 
         /// Additions are only reachable per agreement (`finance/agreements/{id}/additions`): a full or reconciling
-        /// run reads every agreement's, an incremental one those of agreements that are active or changed. Returns
-        /// every addition id seen when `listIDs` (what a reconciliation needs).
+        /// run (a sweep, hourly by default: ``SyncOptions/additionsSweepEverySeconds``) reads every agreement's, an
+        /// incremental one those of agreements changed since additions were last read (less the overlap), so a run
+        /// with nothing changed sends nothing. Returns every addition id seen when `listIDs` (what a reconciliation
+        /// needs).
         func readAdditions(run: SyncCursor.Run, listIDs: Bool, store: (StreamPage) async throws -> Void) async throws -> Set<String>? {
+            let cursor = try await source.store.cursor(tenant: source.tenant.id, source: .connectwise, stream: ConnectWiseEndpoint.additions.path)
+            let changedAfter = cursor.completedAt.map { $0.adding(seconds: -source.options.overlapSeconds) }
             let agreements = try await source.store.all(tenant: source.tenant.id, Agreement.self, source: .connectwise)
-                .filter { agreement in
-                    listIDs || run.since.map { agreement.status == .active || agreement.updatedAt > $0 } ?? true
-                }
+                .filter { agreement in listIDs || run.since == nil || changedAfter.map { agreement.updatedAt > $0 } ?? true }
                 .compactMap { agreement in Int(agreement.id.rawValue) }
                 .sorted()
                 .filter { id in run.afterID.flatMap { Int($0) }.map { id > $0 } ?? true }
@@ -304,7 +312,7 @@ struct ConnectWiseSource: SyncSource {
 
 /// Calls `body` with each page of `pages` in order while the next page is already being fetched and decoded,
 /// so that network, decoding and the store's writes overlap. Stopping (an error or cancellation) cancels the
-/// fetch in flight.
+/// fetch in flight, and the request the iterator sent ahead goes with the iterator.
 func forEachPage<Record: Sendable>(
     of pages: ConnectWisePages<Record>, _ body: ([Record]) async throws -> Void
 ) async throws {
@@ -332,7 +340,7 @@ func forEachPage<Record: Sendable>(
 
 /// Consumes the pages of several lanes read side by side, one page at a time (storing stays serial), each with its
 /// lane's index. Every lane fetches its next page while the current one is stored, and never more than that, so
-/// memory holds at most two pages a lane; a lane's pages arrive in its order.
+/// memory holds about three pages a lane (the iterator's request sent ahead included); a lane's pages arrive in its order.
 func forEachPage<Record: Sendable>(
     ofLanes lanes: [ConnectWisePages<Record>], _ body: (Int, [Record]) async throws -> Void
 ) async throws {

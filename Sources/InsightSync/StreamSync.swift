@@ -24,6 +24,8 @@ protocol SyncConnection: Sendable {
     /// Adjusts a run that is about to start (not a resumed one). `run.since` is the incremental start the engine
     /// chose (`nil` for a full read); `reconcile` says whether deletions will be looked for.
     func prepare(_ run: inout SyncCursor.Run, stream: String, cursor: SyncCursor, reconcile: Bool)
+    /// How long (seconds) `stream` may go without a look for deletions, given the tenant's `default`.
+    func reconcileEverySeconds(_ stream: String, default: Int64) -> Int64
     /// Makes sure the PSA lets this user read everything `stream` reads, before a first load or a look for
     /// deletions (where missing rows would pass for deleted ones); returns the requests it took.
     func verifyAccess(_ stream: String) async throws -> Int
@@ -48,6 +50,7 @@ protocol SyncConnection: Sendable {
 
 extension SyncConnection {
     func lanes(_ stream: String, expected: Int?) async throws -> (lanes: [SyncCursor.Lane], requests: Int)? { nil }
+    func reconcileEverySeconds(_ stream: String, default: Int64) -> Int64 { `default` }
 }
 
 typealias StreamDeletionMarker = @Sendable (Tenant.ID, Set<String>, Timestamp, any SQLDatabase) async throws -> Int
@@ -239,7 +242,8 @@ private struct StreamRun<Source: SyncSource> {
         var cursor = try await store.cursor(tenant: tenant, source: psa, stream: stream)
         let now = sync.clock()
         let firstLoad = cursor.highWater == nil && cursor.reconciledAt == nil
-        let due = cursor.reconciledAt.map { now.rawValue - $0.rawValue > options.reconcileEverySeconds * 1_000 } ?? true
+        let interval = connection.reconcileEverySeconds(stream, default: options.reconcileEverySeconds)
+        let due = cursor.reconciledAt.map { now.rawValue - $0.rawValue > interval * 1_000 } ?? true
         let reconcile = firstLoad || options.full || options.reconcileNow || due
         var run: SyncCursor.Run
         let resumed: Bool

@@ -9,6 +9,11 @@ public struct SyncOptions: Sendable {
     public var full = false
     /// Look for records deleted in the PSA when the last look is older than this (seconds).
     public var reconcileEverySeconds: Int64 = 24 * 3_600
+    /// ConnectWise agreement additions can only be read agreement by agreement, and an addition changed in
+    /// ConnectWise does not say so on its agreement: an incremental run reads the additions of agreements changed
+    /// since the last run, and every agreement's (one request each, deletions looked for) when the last such sweep is
+    /// older than this (seconds; never less often than ``reconcileEverySeconds``).
+    public var additionsSweepEverySeconds: Int64 = 3_600
     /// Look for deletions now, whatever the schedule says.
     public var reconcileNow = false
     /// Incremental reads start this long before the last change seen (seconds), so that records saved in the PSA

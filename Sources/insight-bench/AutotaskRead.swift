@@ -92,7 +92,7 @@ func withAutotaskBenchSimulator(
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.runService() }
         defer { group.cancelAll() }
-        try await waitForAutotaskSimulator(connector, port: port, attempts: 200)
+        try await waitForAutotaskSimulator(connector, port: port, within: .seconds(10))
         try await body(tenant, connector)
     }
 }
@@ -109,9 +109,11 @@ func benchAutotaskConnector(port: Int) -> AutotaskConnector {
         http: ReadOnlyHTTP(client: .shared), logger: quiet)
 }
 
-/// Waits until the simulator on `port` answers a zone lookup, 50 ms between attempts.
-func waitForAutotaskSimulator(_ connector: AutotaskConnector, port: Int, attempts: Int) async throws {
-    for _ in 0..<attempts {
+/// Waits until the simulator on `port` answers a zone lookup, trying every 50 ms (a lookup retries on its own too)
+/// until `limit` has passed.
+func waitForAutotaskSimulator(_ connector: AutotaskConnector, port: Int, within limit: Duration) async throws {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
         if (try? await connector.discoverZone()) != nil { return }
         try await Task.sleep(for: .milliseconds(50))
     }

@@ -120,7 +120,7 @@ struct AutotaskSyncClientBench: AsyncParsableCommand {
         quiet.logLevel = .error
         let connector = benchAutotaskConnector(port: port)
         // The simulator generates and writes its business first (about two minutes for `large`).
-        try await waitForAutotaskSimulator(connector, port: port, attempts: 12_000)
+        try await waitForAutotaskSimulator(connector, port: port, within: .seconds(600))
         let database = try BenchDatabase(url: nil)
         defer { database.removeTemporaryFile() }
         var options = SyncOptions(worker: "bench")

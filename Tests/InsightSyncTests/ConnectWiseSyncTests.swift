@@ -68,12 +68,18 @@ struct ConnectWiseSyncTests {
                 let snapshot = business.snapshot()
                 #expect(try await store.count(tenant: tenant.id, TimeEntry.self) == snapshot.timeEntries.count)
 
-                // Nothing changed: one request per stream (additions: one per active agreement).
+                // Nothing changed: one request per list stream; additions, read agreement by agreement, none (no
+                // agreement changed, and the hourly sweep is not due).
                 let idle = try await sync(store, connector)
                 #expect(idle.succeeded)
                 #expect(idle.records < first.records / 50, "only the overlap window is read again")
                 let perStream = idle.entries.filter { $0.stream != ConnectWiseEndpoint.additions.path }.map(\.requests)
                 #expect(perStream.allSatisfy { $0 == 1 }, "\(idle.entries.map { ($0.stream, $0.requests) })")
+                #expect(idle.entries.first { $0.stream == ConnectWiseEndpoint.additions.path }?.requests == 0)
+                // A sweep that is due reads every agreement's additions again.
+                let swept = try await sync(store, connector) { $0.additionsSweepEverySeconds = 0 }
+                let agreements = try await store.count(tenant: tenant.id, Agreement.self)
+                #expect(swept.entries.first { $0.stream == ConnectWiseEndpoint.additions.path }?.requests == agreements)
 
                 await site.advance(to: weekLater)
                 let second = try await sync(store, connector) { $0.reconcileNow = true }
