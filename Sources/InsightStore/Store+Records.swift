@@ -164,7 +164,9 @@ extension Store {
                     .where("deleted_at_ms", .is, SQLLiteral.null)
                     .all()
                 for row in rows {
-                    found[ID(try row.decode(column: "source_id", as: String.self))] = try columns.map { try row.decode(column: $0, as: String?.self) }
+                    // Read as `records` reads rows: a value of the wrong type is a `corruptRow` naming table and column.
+                    let reader = RowReader(row: row, table: R.table)
+                    found[ID(try reader.string("source_id"))] = try columns.map { column throws(StoreError) in try reader.optionalString(column) }
                 }
             }
             return found

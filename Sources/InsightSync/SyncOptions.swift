@@ -25,8 +25,9 @@ public struct SyncOptions: Sendable {
     public var leaseWaitMilliseconds: Int64 = 250
     /// This worker's name in leases and in the run log.
     public var worker: String
-    /// A first full load of a long list (ConnectWise time entries) with at least this many records is read as
-    /// `concurrency` id ranges side by side, each with its own progress in the cursor.
+    /// A first full load of a long list (ConnectWise time entries and service tickets, Autotask time entries and
+    /// tickets) with at least this many records is read as `concurrency` id ranges side by side (Autotask: at most
+    /// 3), each with its own progress in the cursor.
     public var laneThreshold = 20_000
 
     public init(worker: String) {

@@ -125,6 +125,35 @@ struct ConnectWiseConnectorTests {
         #expect(found == ranks.map { ids[$0 - 1] } + [nil])
     }
 
+    @Test("a read asks for the next page before it is consumed, each page once, one request in flight")
+    func theNextPageIsRequestedAheadOnce() async throws {
+        var slow = ConnectWiseSimulatorSettings()
+        slow.latency = .milliseconds(20)
+        let (pages, requests, width, aheadBeforeAsked) = try await withConnector(slow) { connector, site in
+            let base = try await connector.discoverAPIBase()
+            let before = await site.requestLog.count
+            var pages = 0
+            var aheadBeforeAsked = false
+            for try await _ in connector.pages("time/entries", base: base, decode: { data throws(ConnectWiseDecodingError) in
+                try ConnectWiseRecords.timeEntries(data, context: ConnectWiseContext(currency: .usd, timeZone: .gmt))
+            }) {
+                pages += 1
+                if pages == 1 {
+                    // The second page's request reaches the site while the first page is still being consumed.
+                    for _ in 0..<500 where !aheadBeforeAsked {
+                        aheadBeforeAsked = await site.requestLog.count == before + 2
+                        if !aheadBeforeAsked { try await Task.sleep(for: .milliseconds(10)) }
+                    }
+                }
+            }
+            return (pages, await site.requestLog.count - before, await site.mostRequestsInFlight, aheadBeforeAsked)
+        }
+        #expect(pages > 2)
+        #expect(aheadBeforeAsked)
+        #expect(requests == pages, "no page is asked for twice")
+        #expect(width == 1)
+    }
+
     @Test func rateLimitsAreWaitedOut() async throws {
         var limited = ConnectWiseSimulatorSettings()
         // Two requests per second and eight counts sent at once: some are refused however slow the machine is.
