@@ -66,8 +66,7 @@ final class TapeDecoder: Decoder {
     let key: (any CodingKey)?
     /// Where the next member lookup of this object starts: the member after the last one found, since types decode
     /// their fields in an order that tends to follow the document's.
-    var hint: Int32 = -1
-    var hintOrdinal: Int32 = 0
+    var hint = JSONTape.MemberHint()
 
     init(tape: JSONTape, index: Int32, parent: TapeDecoder?, key: (any CodingKey)?) {
         self.tape = tape
@@ -153,45 +152,7 @@ final class TapeDecoder: Decoder {
 
     /// The value node of this object's member `name`, or `nil`.
     func member(_ name: String) -> Int32? {
-        var name = name
-        return name.withUTF8 { expected -> Int32? in
-            tape.nodes.withUnsafeBufferPointer { nodes -> Int32? in
-                tape.bytes.withUnsafeBufferPointer { bytes -> Int32? in
-                    let count = nodes[Int(index)].count
-                    guard count > 0 else { return nil }
-                    var keyIndex = hint >= 0 ? hint : index + 1
-                    var ordinal = hint >= 0 ? hintOrdinal : 0
-                    for _ in 0..<count {
-                        let key = nodes[Int(keyIndex)]
-                        let valueIndex = keyIndex + 1
-                        let found: Bool
-                        if key.escaped {
-                            found = tape.string(at: keyIndex) == String(decoding: expected, as: UTF8.self)
-                        } else {
-                            let length = Int(key.end - key.start)
-                            // Lengths first, then the first byte, then the rest: most members differ at once.
-                            found = length == expected.count
-                                && (length == 0
-                                    || (bytes[Int(key.start)] == expected[0]
-                                        && memcmp(expected.baseAddress!, bytes.baseAddress! + Int(key.start), length) == 0))
-                        }
-                        ordinal += 1
-                        if ordinal == count {
-                            ordinal = 0
-                            keyIndex = index + 1
-                        } else {
-                            keyIndex = nodes[Int(valueIndex)].next
-                        }
-                        if found {
-                            hint = keyIndex
-                            hintOrdinal = ordinal
-                            return valueIndex
-                        }
-                    }
-                    return nil
-                }
-            }
-        }
+        JSONTape.Value(tape: tape, index: index).member(name, hint: &hint)?.index
     }
 }
 
