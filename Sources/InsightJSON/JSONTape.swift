@@ -117,16 +117,21 @@ extension JSONTape {
 
         /// The value of this object's member named `name`, searched from where `hint` says the last lookup in this
         /// object ended and around: members asked for in document order cost one comparison each. A repeated key
-        /// reads the first value found from there (which of its values is unspecified: JSON leaves it open).
-        public func member(_ name: String, ignoringCase: Bool = false, hint: inout MemberHint) -> Value? {
+        /// reads the first value found from there (which of its values is unspecified: JSON leaves it open). A hint
+        /// belongs to one object of one document (the package's readers keep one per object): this is `package`, not
+        /// `public`, because a hint carried to a same-shaped object of another document would be trusted there
+        /// (telling documents apart costs a sixth of an Autotask page's decoding); one from another object of the
+        /// same document is ignored.
+        package func member(_ name: String, ignoringCase: Bool = false, hint: inout MemberHint) -> Value? {
             guard node.kind == .object else { return nil }
             var name = name
             return name.withUTF8 { expected -> Value? in
                 tape.nodes.withUnsafeBufferPointer { nodes -> Value? in
                     tape.bytes.withUnsafeBufferPointer { bytes -> Value? in
                         let count = nodes[Int(index)].count
-                        // A hint from another document, or another object of this one, is ignored.
-                        let resumes = hint.document == ObjectIdentifier(tape.storage) && hint.object == index && hint.ordinal < count
+                        // A hint from another object of this document is ignored.
+                        let end = nodes[Int(index)].next
+                        let resumes = hint.object == index && hint.ordinal < count && hint.key > index && hint.key < end
                         var key = resumes ? hint.key : index + 1
                         var ordinal = resumes ? hint.ordinal : 0
                         for _ in 0..<count {
@@ -158,7 +163,7 @@ extension JSONTape {
                                 key = nodes[Int(value)].next
                             }
                             if found {
-                                hint = MemberHint(document: ObjectIdentifier(tape.storage), object: index, key: key, ordinal: ordinal)
+                                hint = MemberHint(object: index, key: key, ordinal: ordinal)
                                 return Value(tape: tape, index: value)
                             }
                         }
@@ -196,14 +201,12 @@ extension JSONTape {
     }
 
     /// Where a member lookup in an object ended (see ``Value/member(_:ignoringCase:hint:)``).
-    public struct MemberHint: Sendable {
-        var document: ObjectIdentifier?
+    package struct MemberHint: Sendable {
         var object: Int32 = -1
         var key: Int32 = 0
         var ordinal: Int32 = 0
-        public init() {}
-        init(document: ObjectIdentifier, object: Int32, key: Int32, ordinal: Int32) {
-            self.document = document
+        package init() {}
+        init(object: Int32, key: Int32, ordinal: Int32) {
             self.object = object
             self.key = key
             self.ordinal = ordinal
