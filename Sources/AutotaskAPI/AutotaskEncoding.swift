@@ -93,7 +93,7 @@ public struct AutotaskEncoder: Sendable {
         item.contractName = agreement.name
         item.contractNumber = agreement.id.rawValue
         item.companyID = Self.int(agreement.companyID)
-        item.contractType = picklists.value(.contracts, "contractType", AutotaskVocabulary.contractType(agreement.billingModel))
+        item.contractType = AutotaskContractType(agreement.billingModel).rawValue
         item.contractCategory = agreement.category.map { picklists.value(.contracts, "contractCategory", $0) }
         item.contractPeriodType = picklists.value(.contracts, "contractPeriodType", AutotaskVocabulary.period(agreement.billingCycle))
         item.status = picklists.value(.contracts, "status", AutotaskVocabulary.contractStatus(agreement.status))

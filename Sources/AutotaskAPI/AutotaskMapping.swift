@@ -111,14 +111,16 @@ public enum AutotaskRecords {
     }
 
     public static func agreement(_ item: AutotaskContract, blockHours: Decimal?, _ context: AutotaskContext) throws(AutotaskDecodingError) -> Agreement {
-        let type = context.label(.contracts, "contractType", item.contractType)
+        // The system value decides; the label is display text (a database may rename it).
+        let systemType = item.contractType.flatMap(AutotaskContractType.init(rawValue:))
+        let type = context.label(.contracts, "contractType", item.contractType) ?? systemType?.label
         let category = context.label(.contracts, "contractCategory", item.contractCategory)
         let cancelled = item.userDefinedFields?.first { $0.name == AutotaskVocabulary.cancellationDateUDF }?.value.flatMap { CalendarDate(iso: $0) }
         return Agreement(
             source: .autotask, id: id(item.id), updatedAt: stamp(item.lastModifiedDateTime) ?? unknownUpdate,
             name: try need(item.contractName, .contracts, "contractName", id: item.id),
             companyID: id(try need(item.companyID, .contracts, "companyID", id: item.id)), typeName: type ?? "Unknown",
-            category: category, billingModel: AutotaskVocabulary.billingModel(contractType: type, category: category),
+            category: category, billingModel: systemType?.billingModel ?? .timeAndMaterials,
             billingCycle: AutotaskVocabulary.cycle(context.label(.contracts, "contractPeriodType", item.contractPeriodType)), billingAmount: nil,
             startDate: try need(day(item.startDate), .contracts, "startDate", id: item.id), endDate: day(item.endDate), cancelledDate: cancelled,
             status: AutotaskVocabulary.agreementStatus(context.label(.contracts, "status", item.status)),
@@ -197,7 +199,7 @@ public enum AutotaskRecords {
             source: .autotask, id: id(item.id), updatedAt: stamp(item.lastTrackedModificationDateTime) ?? created,
             summary: item.title ?? "", board: context.label(.tickets, "queueID", item.queueID) ?? "",
             type: context.label(.tickets, "issueType", item.issueType), subtype: context.label(.tickets, "subIssueType", item.subIssueType),
-            item: item.description, serviceClass: AutotaskVocabulary.serviceClass(context.label(.tickets, "ticketCategory", item.ticketCategory)),
+            item: item.description, serviceClass: .other,
             status: context.label(.tickets, "status", item.status) ?? "", closed: item.completedDate != nil, priority: priority?.label ?? "",
             priorityLevel: Self.level(priority?.label) ?? priority?.sortOrder ?? 3,
             companyID: id(try need(item.companyID, .tickets, "companyID", id: item.id)), agreementID: id(item.contractID),

@@ -4,7 +4,7 @@
 public struct AutotaskPicklistCatalog: Sendable {
     /// The first value given to a label of each picklist.
     public let firstValue: Int
-    private var values: [String: [(label: String, value: Int, parent: Int?)]] = [:]
+    private var values: [String: [(label: String, value: Int, parent: Int?, system: Bool)]] = [:]
 
     public init(firstValue: Int) { self.firstValue = firstValue }
 
@@ -15,8 +15,17 @@ public struct AutotaskPicklistCatalog: Sendable {
         let key = Self.key(entity, field)
         if let known = values[key]?.first(where: { $0.label == label && $0.parent == parent }) { return known.value }
         let value = firstValue + (values[key]?.count ?? 0)
-        values[key, default: []].append((label, value, parent))
+        values[key, default: []].append((label, value, parent, false))
         return value
+    }
+
+    /// Declares system values: the same value in every Autotask database (a contract type's, NOTES.md §3.7), served
+    /// with `isSystem`.
+    public mutating func declareSystem(_ entity: AutotaskEntity, _ field: String, _ entries: [(value: Int, label: String)]) {
+        let key = Self.key(entity, field)
+        for entry in entries where !(values[key] ?? []).contains(where: { $0.value == entry.value }) {
+            values[key, default: []].append((entry.label, entry.value, nil, true))
+        }
     }
 
     /// Declares labels in order (so that their sort order is the order given).
@@ -31,7 +40,7 @@ public struct AutotaskPicklistCatalog: Sendable {
                 entries.enumerated().map { index, entry in
                     AutotaskPicklistValue(
                         value: String(entry.value), label: entry.label, isDefaultValue: index == 0, sortOrder: index + 1,
-                        parentValue: entry.parent.map(String.init), isSystem: false)
+                        parentValue: entry.parent.map(String.init), isSystem: entry.system)
                 }
             }
             let reference = field.name.hasSuffix("ID") && field.name != "id" && picklist == nil

@@ -39,24 +39,6 @@ public enum AutotaskVocabulary {
         }
     }
 
-    /// Autotask's six contract types (NOTES.md §3.7); resold licences are recurring-service contracts whose
-    /// category names licences, since Autotask has no type of its own for them.
-    public static func contractType(_ model: Agreement.BillingModel) -> String {
-        switch model {
-        case .fixedFee, .licenseResale: "Recurring Service"
-        case .blockHours: "Block Hours"
-        case .timeAndMaterials: "Time & Materials"
-        case .project: "Fixed Price"
-        }
-    }
-    public static func billingModel(contractType: String?, category: String?) -> Agreement.BillingModel {
-        switch contractType?.lowercased() {
-        case "block hours", "retainer": return .blockHours
-        case "time & materials", "per ticket": return .timeAndMaterials
-        case "fixed price": return .project
-        default: return category?.lowercased().contains("licen") == true ? .licenseResale : .fixedFee
-        }
-    }
     public static func period(_ cycle: Agreement.BillingCycle) -> String {
         switch cycle {
         case .monthly: "Monthly"
@@ -78,9 +60,9 @@ public enum AutotaskVocabulary {
         Agreement.Status(rawValue: label?.lowercased() ?? "") ?? .inactive
     }
 
-    /// `ticketCategory` labels carry the service class.
+    /// The simulator's `ticketCategory` labels (tenant data; the mapping does not read them: a ticket's class is its
+    /// queue's classification).
     public static func ticketCategory(_ serviceClass: Ticket.ServiceClass) -> String { serviceClass.rawValue.capitalized }
-    public static func serviceClass(_ label: String?) -> Ticket.ServiceClass { Ticket.ServiceClass(rawValue: label?.lowercased() ?? "") ?? .other }
 
     /// `timeEntryType` labels carry what the time was charged to.
     public static func timeEntryType(_ kind: TimeEntry.ChargeKind) -> String {
@@ -151,4 +133,43 @@ public enum AutotaskVocabulary {
 
     /// UDFs for what Autotask has no field for.
     public static let cancellationDateUDF = "Cancellation Date", billingMethodUDF = "Billing Method", billedUDF = "Billed To Customer"
+}
+
+/// Autotask's system contract types (NOTES.md §3.7): the same values in every database, whatever their labels.
+public enum AutotaskContractType: Int, CaseIterable, Sendable {
+    case timeAndMaterials = 1, fixedPrice = 3, blockHours = 4, retainer = 6, recurringService = 7, perTicket = 8
+
+    /// The documented label (display only: the value is what is matched).
+    public var label: String {
+        switch self {
+        case .timeAndMaterials: "Time & Materials"
+        case .fixedPrice: "Fixed Price"
+        case .blockHours: "Block Hours"
+        case .retainer: "Retainer"
+        case .recurringService: "Recurring Service"
+        case .perTicket: "Per Ticket"
+        }
+    }
+
+    /// What the type says about billing before the MSP's classification: recurring services are fixed fee until the
+    /// classification of their category says licence resale.
+    public var billingModel: Agreement.BillingModel {
+        switch self {
+        case .timeAndMaterials, .perTicket: .timeAndMaterials
+        case .fixedPrice: .project
+        case .blockHours, .retainer: .blockHours
+        case .recurringService: .fixedFee
+        }
+    }
+
+    /// The type a contract of `model` has (the simulator's encoding): resold licences are recurring-service contracts
+    /// with a category of their own, since Autotask has no type for them.
+    public init(_ model: Agreement.BillingModel) {
+        switch model {
+        case .fixedFee, .licenseResale: self = .recurringService
+        case .blockHours: self = .blockHours
+        case .timeAndMaterials, .notRevenue: self = .timeAndMaterials
+        case .project: self = .fixedPrice
+        }
+    }
 }

@@ -67,7 +67,7 @@ public actor SimulatedAutotaskTenant {
         // Labels declared up front, so that every tenant lists them in one order whatever the data uses.
         encoder.picklists.declare(.companies, "companyType", Company.Kind.allCases.map(AutotaskVocabulary.companyType))
         encoder.picklists.declare(.contracts, "status", Agreement.Status.allCases.map(AutotaskVocabulary.contractStatus))
-        encoder.picklists.declare(.contracts, "contractType", Agreement.BillingModel.allCases.map(AutotaskVocabulary.contractType))
+        encoder.picklists.declareSystem(.contracts, "contractType", AutotaskContractType.allCases.map { ($0.rawValue, $0.label) })
         encoder.picklists.declare(.contracts, "contractPeriodType", Agreement.BillingCycle.allCases.map(AutotaskVocabulary.period))
         encoder.picklists.declare(.timeEntries, "timeEntryType", TimeEntry.ChargeKind.allCases.map(AutotaskVocabulary.timeEntryType))
         encoder.picklists.declare(.opportunities, "status", Opportunity.Outcome.allCases.map(AutotaskVocabulary.opportunityStatus))

@@ -185,22 +185,18 @@ struct CWAgreement: CWItem {
     let currency: CWCurrency?
     let _info: CWInfo?
 
-    /// Without a mapping from the MSP, an agreement type is classified from what ConnectWise shows: hours-based
-    /// application limits are block hours; type names naming licences, Microsoft 365 or resale are licence resale;
-    /// names naming projects are projects; a billed amount is a fixed fee; otherwise time and materials.
-    static func defaultBillingModel(typeName: String, units: String?, limit: Decimal?, amount: Decimal?) -> Agreement.BillingModel {
-        let name = typeName.lowercased()
+    /// What the agreement's own structure says, never its type's name: an hours-based application limit is block
+    /// hours, a recurring billed amount a fixed fee, otherwise time and materials. The MSP's meaning of the type
+    /// (licence resale, project, not revenue…) comes from its classification (`ClassificationDimension.agreementType`).
+    static func structuralBillingModel(units: String?, limit: Decimal?, amount: Decimal?) -> Agreement.BillingModel {
         if units == "Hours", (limit ?? 0) > 0 { return .blockHours }
-        if ["licens", "365", "resale", "subscription"].contains(where: name.contains) { return .licenseResale }
-        if name.contains("project") { return .project }
-        if (amount ?? 0) > 0 || name.contains("managed") { return .fixedFee }
+        if (amount ?? 0) > 0 { return .fixedFee }
         return .timeAndMaterials
     }
 
     func record(_ context: ConnectWiseContext) throws(MappingError) -> Agreement {
         let typeName = type.name ?? String(type.id)
-        let model = context.agreementTypeModels[typeName]
-            ?? Self.defaultBillingModel(typeName: typeName, units: applicationUnits, limit: applicationLimit, amount: billAmount)
+        let model = Self.structuralBillingModel(units: applicationUnits, limit: applicationLimit, amount: billAmount)
         let status: Agreement.Status
         switch agreementStatus {
         case "Active", nil: status = cancelledFlag == true ? .cancelled : .active
@@ -284,9 +280,9 @@ struct CWTicket: CWItem {
 
     func record(_ context: ConnectWiseContext) throws(MappingError) -> Ticket {
         let boardName = board?.name ?? "Unknown"
+        // The structure says project; whether a service ticket is reactive or proactive is the board's classification.
         let serviceClass: Ticket.ServiceClass =
-            recordType == "ProjectTicket" || recordType == "ProjectIssue" || project != nil
-            ? .project : context.proactiveBoards.contains(boardName) ? .proactive : .reactive
+            recordType == "ProjectTicket" || recordType == "ProjectIssue" || project != nil ? .project : .other
         let priorityName = priority?.name ?? "Priority 3 - Normal"
         // "Priority 1 - Emergency" → 1; names without a digit count as normal (3).
         let level = priorityName.first(where: \.isNumber).flatMap { Int(String($0)) }.map { min(5, max(1, $0)) } ?? 3

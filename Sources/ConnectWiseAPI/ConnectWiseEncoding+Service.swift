@@ -24,7 +24,7 @@ extension ConnectWiseEncoder {
             switch record.serviceClass {
             case .reactive: [.phone, .email, .portal][(Int(record.id.rawValue) ?? 0) % 3]
             case .proactive: .monitoring
-            case .project, .other: .internal
+            case .project, .internal, .other: .internal
             }
         let method: String =
             switch record.projectID.flatMap({ directory.projectMethods[$0] }) {

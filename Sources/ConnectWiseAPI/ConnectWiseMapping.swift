@@ -11,10 +11,6 @@ public struct ConnectWiseContext: Sendable {
     /// Work types whose time is time off (PTO, holidays): time charged to a charge code with one of them is
     /// `timeOff`, other charge-code time `internal`. Read from `/time/workTypes` before time entries.
     public var timeOffWorkTypes: Set<ID<WorkType>>
-    /// How the MSP's agreement types bill, by type name; types not listed are classified by ``defaultBillingModel``.
-    public var agreementTypeModels: [String: Agreement.BillingModel]
-    /// Boards whose tickets are proactive work (maintenance, patching); other service boards are reactive.
-    public var proactiveBoards: Set<String>
     /// The MSP's own company id (its internal time is charged to it).
     public var ownCompanyID: ID<Company>?
     /// Work-type names that mean time off. ConnectWise has no such flag: by default, names containing PTO,
@@ -29,14 +25,11 @@ public struct ConnectWiseContext: Sendable {
 
     public init(
         currency: CurrencyCode, timeZone: TimeZone, timeOffWorkTypes: Set<ID<WorkType>> = [],
-        agreementTypeModels: [String: Agreement.BillingModel] = [:], proactiveBoards: Set<String> = ["Proactive"],
         ownCompanyID: ID<Company>? = nil
     ) {
         self.currency = currency
         self.timeZone = timeZone
         self.timeOffWorkTypes = timeOffWorkTypes
-        self.agreementTypeModels = agreementTypeModels
-        self.proactiveBoards = proactiveBoards
         self.ownCompanyID = ownCompanyID
     }
 }

@@ -1,11 +1,12 @@
 import InsightCore
+import InsightStore
 import SQLKit
 
 /// One data-health check: what it finds, how many, which records, and what to change in the PSA.
 public struct HealthFinding: Sendable, Codable, Equatable {
     public enum Check: String, Sendable, Codable, CaseIterable {
         case membersWithoutCost, workTypesWithZeroMultiplier, additionsWithoutCost, mixedAgreementCategories
-        case timeOnAgreementAndProject, lateTimeEntries, clientsWithoutEndpoints
+        case timeOnAgreementAndProject, lateTimeEntries, clientsWithoutEndpoints, unconfirmedClassification
     }
 
     public var check: Check
@@ -64,7 +65,7 @@ extension KPIEngine {
                 records: try await ids("""
                     SELECT category AS id FROM agreements
                     WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND category IS NOT NULL
-                    GROUP BY category HAVING COUNT(DISTINCT billing_model) > 1
+                    GROUP BY category HAVING COUNT(DISTINCT \(unsafeRaw: ClassificationSQL.agreementClass("agreements"))) > 1
                     """)),
             HealthFinding(
                 check: .timeOnAgreementAndProject, title: "Time entries charged to both an agreement and a project",
@@ -93,6 +94,29 @@ extension KPIEngine {
                       AND NOT EXISTS (SELECT 1 FROM configurations f WHERE f.tenant_id = c.tenant_id AND f.source = c.source
                                       AND f.company_id = c.source_id AND f.deleted_at_ms IS NULL)
                     """)),
+            HealthFinding(
+                check: .unconfirmedClassification, title: "Boards, agreement types or work types read by inference only",
+                impact: "Reactive tickets, utilization, MRR and licence revenue rest on what PSA Insight inferred they mean; each of these "
+                    + "carries \(Self.materialSharePercent) % or more of its kind's records.",
+                fix: "Open Settings > How we read your PSA, check each value's class and confirm or change it (nothing changes in your PSA).",
+                records: try await store.classification(tenant: self.tenant.id)
+                    .filter { entry in entry.origin == .inferred && entry.records > 0 }
+                    .grouped { $0.dimension }
+                    .flatMap { _, entries in
+                        let total = entries.reduce(0) { $0 + $1.records }
+                        return entries.filter { $0.records * 100 >= total * Self.materialSharePercent }.map { "\($0.dimension.rawValue): \($0.value)" }
+                    }
+                    .sorted()),
         ]
     }
+}
+
+extension KPIEngine {
+    /// A value carrying this share (percent) of its dimension's records is material to the numbers.
+    static let materialSharePercent = 10
+}
+
+extension Sequence {
+    /// The elements by `key`.
+    fileprivate func grouped<Key: Hashable>(_ key: (Element) -> Key) -> [Key: [Element]] { Dictionary(grouping: self, by: key) }
 }

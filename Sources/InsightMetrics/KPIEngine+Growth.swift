@@ -22,7 +22,7 @@ extension KPIEngine {
                 JOIN agreements a ON a.tenant_id = i.tenant_id AND a.source = i.source AND a.source_id = i.agreement_id
                     AND a.deleted_at_ms IS NULL
                 WHERE i.tenant_id = \(bind: tenant) AND i.deleted_at_ms IS NULL AND i.kind = 'agreement'
-                  AND a.billing_model IN ('fixedFee', 'licenseResale')
+                  AND \(unsafeRaw: ClassificationSQL.agreementClass("a")) IN ('fixedFee', 'licenseResale')
                   AND i.invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
                 GROUP BY 1, 2
             ), both_months AS (
@@ -153,7 +153,7 @@ extension KPIEngine {
                 middles.append("""
                     SELECT \(unsafeRaw: "\(month.yyyymm)") AS month, \(unsafeRaw: "\(measure)") AS measure, ms FROM (
                         SELECT \(unsafeRaw: column) - created_at_ms AS ms FROM tickets
-                        WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND service_class = 'reactive'
+                        WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.ticketClass("tickets")) = 'reactive'
                           AND \(unsafeRaw: column) IS NOT NULL
                           AND created_at_ms >= \(bind: bounds[index]) AND created_at_ms < \(bind: bounds[index + 1])
                         ORDER BY ms LIMIT \(unsafeRaw: "\(limit)") OFFSET \(unsafeRaw: "\(offset)")

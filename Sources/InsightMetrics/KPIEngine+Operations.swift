@@ -19,11 +19,11 @@ extension KPIEngine {
             SELECT t.work_date / 100 AS month, t.hourly_rate_micros AS rate,
                    CASE WHEN t.agreement_id IS NOT NULL AND (t.source, t.agreement_id) IN (
                        SELECT source, source_id FROM agreements
-                       WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model = 'fixedFee') THEN 1 ELSE 0 END AS fixed_fee,
+                       WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("agreements")) = 'fixedFee') THEN 1 ELSE 0 END AS fixed_fee,
                    CAST(COALESCE(SUM(CASE WHEN t.billable_option = 'billable' AND t.invoice_id IS NULL
                        AND (t.agreement_id IS NULL OR (t.source, t.agreement_id) NOT IN (
                            SELECT source, source_id FROM agreements
-                           WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model IN ('fixedFee', 'licenseResale', 'blockHours')))
+                           WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("agreements")) IN ('fixedFee', 'licenseResale', 'blockHours')))
                        AND (t.project_id IS NULL OR (t.source, t.project_id) NOT IN (
                            SELECT source, source_id FROM projects
                            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_method = 'fixedFee'))
@@ -65,12 +65,12 @@ extension KPIEngine {
     func additionsByMonth(_ months: [YearMonth]) async throws -> [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal, users: Decimal)] {
         let tenant = tenant.id.rawValue
         let rows = try await query("""
-            SELECT a.billing_model, a.start_date, a.end_date, a.cancelled_date, d.unit_price_micros AS price, d.quantity_micros AS quantity,
-                   d.product_identifier, d.description,
+            SELECT \(unsafeRaw: ClassificationSQL.agreementClass("a")) AS billing_model, a.start_date, a.end_date, a.cancelled_date, d.unit_price_micros AS price, d.quantity_micros AS quantity,
+                   \(unsafeRaw: ClassificationSQL.additionClass("d")) AS line_class,
                    d.unit_cost_micros AS cost, d.effective_date, d.cancelled_date AS line_cancelled
             FROM agreement_additions d
             JOIN agreements a ON a.tenant_id = d.tenant_id AND a.source = d.source AND a.source_id = d.agreement_id AND a.deleted_at_ms IS NULL
-            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND a.billing_model IN ('fixedFee', 'licenseResale')
+            WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("a")) IN ('fixedFee', 'licenseResale')
             """)
         var result: [YearMonth: (cost: Decimal, fixedFeeProductValue: Decimal, users: Decimal)] = [:]
         for row in rows {
@@ -80,10 +80,9 @@ extension KPIEngine {
             let quantity = FixedPoint.decimal(micros: try row.decode(column: "quantity", as: Int64.self))
             let unitCost = try row.decode(column: "cost", as: Int64?.self).map(FixedPoint.decimal(micros:))
             let fixedFee = try row.decode(column: "billing_model", as: String.self) == Agreement.BillingModel.fixedFee.rawValue
-            let product = try row.decode(column: "product_identifier", as: String.self)
-            let description = try row.decode(column: "description", as: String?.self)
-            // The same rule as `AgreementAddition.billsUsers`.
-            let billsUsers = fixedFee && (product.localizedCaseInsensitiveContains("user") || (description?.localizedCaseInsensitiveContains("user") ?? false))
+            // Billed users: lines of fixed-fee agreements whose product the classification says bills users.
+            let lineClass = try row.decode(column: "line_class", as: String.self)
+            let billsUsers = fixedFee && lineClass == AdditionClass.perUser.rawValue
             let value = fixedFee
                 ? componentRules.productValue(
                     quantity: quantity, unitPrice: FixedPoint.decimal(micros: try row.decode(column: "price", as: Int64.self)), unitCost: unitCost)

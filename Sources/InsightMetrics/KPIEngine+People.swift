@@ -69,7 +69,7 @@ extension KPIEngine {
         for row in try await query("""
             SELECT r.member_id AS member, r.month, r.labor_class AS class, r.hourly_cost_micros AS cost,
                    COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,
-                   CASE WHEN w.counts_as_utilized THEN 1 ELSE 0 END AS utilized, CASE WHEN w.is_time_off THEN 1 ELSE 0 END AS time_off,
+                   CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) IN ('billable', 'nonBillable') THEN 1 ELSE 0 END AS utilized, CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) = 'timeOff' THEN 1 ELSE 0 END AS time_off,
                    m.daily_capacity_micros AS capacity, COALESCE(m.name, r.member_id) AS name,
                    CAST(COALESCE(SUM(r.hours_micros), 0) AS BIGINT) AS hours
             FROM labor_rollups r
@@ -108,7 +108,7 @@ extension KPIEngine {
             SELECT t.member_id AS member, t.hourly_rate_micros AS rate,
                    CASE WHEN t.agreement_id IS NOT NULL AND (t.source, t.agreement_id) IN (
                        SELECT source, source_id FROM agreements
-                       WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model = 'fixedFee') THEN 1 ELSE 0 END AS fixed_fee,
+                       WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("agreements")) = 'fixedFee') THEN 1 ELSE 0 END AS fixed_fee,
                    CAST(COALESCE(SUM(t.actual_hours_micros), 0) AS BIGINT) AS hours,
                    CAST(COALESCE(SUM(CASE WHEN t.billable_option = 'billable' THEN t.actual_hours_micros ELSE 0 END), 0) AS BIGINT) AS billable,
                    CAST(COALESCE(SUM(CASE WHEN t.billable_option = 'billable' THEN t.billed_hours_micros ELSE 0 END), 0) AS BIGINT) AS billed,
@@ -139,7 +139,7 @@ extension KPIEngine {
         let revenue = try await amounts("""
             SELECT i.agreement_id AS id, CAST(COALESCE(SUM(i.subtotal_micros), 0) AS BIGINT) AS amount FROM invoices i
             JOIN agreements a ON a.tenant_id = i.tenant_id AND a.source = i.source AND a.source_id = i.agreement_id
-                AND a.deleted_at_ms IS NULL AND a.billing_model = 'fixedFee'
+                AND a.deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("a")) = 'fixedFee'
             WHERE i.tenant_id = \(bind: tenant) AND i.deleted_at_ms IS NULL AND i.invoice_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
             GROUP BY i.agreement_id
             """)
@@ -150,7 +150,7 @@ extension KPIEngine {
             FROM time_entries t
             WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.work_date BETWEEN \(bind: firstDay) AND \(bind: lastDay)
               AND t.agreement_id IS NOT NULL AND (t.source, t.agreement_id) IN (
-                  SELECT source, source_id FROM agreements WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model = 'fixedFee')
+                  SELECT source, source_id FROM agreements WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("agreements")) = 'fixedFee')
             GROUP BY 1, 2
             """) {
             hoursByAgreement[try row.decode(column: "agreement", as: String.self), default: []].append(

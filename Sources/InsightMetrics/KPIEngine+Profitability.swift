@@ -20,7 +20,7 @@ extension KPIEngine {
         let endpoints = try await endpointsByCompany()
         let monthCount = Decimal(first.distance(to: last) + 1)
         let rows = try await query("""
-            SELECT a.source_id, a.name, a.company_id, a.billing_model, c.name AS company_name FROM agreements a
+            SELECT a.source_id, a.name, a.company_id, \(unsafeRaw: ClassificationSQL.agreementClass("a")) AS billing_model, c.name AS company_name FROM agreements a
             LEFT JOIN companies c ON c.tenant_id = a.tenant_id AND c.source = a.source AND c.source_id = a.company_id
             WHERE a.tenant_id = \(bind: tenant) AND a.deleted_at_ms IS NULL ORDER BY a.source_id
             """)
@@ -204,7 +204,7 @@ extension KPIEngine {
             FROM agreement_additions d
             JOIN agreements a ON a.tenant_id = d.tenant_id AND a.source = d.source AND a.source_id = d.agreement_id AND a.deleted_at_ms IS NULL
             WHERE d.tenant_id = \(bind: tenant) AND d.deleted_at_ms IS NULL
-              AND a.billing_model IN ('fixedFee', 'licenseResale')
+              AND \(unsafeRaw: ClassificationSQL.agreementClass("a")) IN ('fixedFee', 'licenseResale')
             """)
         var result: [String: (cost: Decimal, productValue: Decimal)] = [:]
         for row in rows {

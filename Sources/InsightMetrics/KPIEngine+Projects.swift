@@ -185,7 +185,7 @@ extension KPIEngine {
             switch agreement.billingModel {
             case .fixedFee: labor = agreement.laborRevenue ?? zero
             case .blockHours, .timeAndMaterials: labor = agreement.revenue
-            case .licenseResale, .project: continue
+            case .licenseResale, .project, .notRevenue: continue
             }
             invoiced[agreement.companyID, default: zero] += labor
             shadow[agreement.companyID, default: zero] += agreement.shadowBillable

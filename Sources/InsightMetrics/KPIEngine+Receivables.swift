@@ -82,7 +82,7 @@ extension KPIEngine {
         }
         for row in try await query("""
             SELECT board, COUNT(*) AS opened,
-                   CAST(COALESCE(SUM(CASE WHEN service_class = 'reactive' THEN 1 ELSE 0 END), 0) AS BIGINT) AS reactive,
+                   CAST(COALESCE(SUM(CASE WHEN \(unsafeRaw: ClassificationSQL.ticketClass("tickets")) = 'reactive' THEN 1 ELSE 0 END), 0) AS BIGINT) AS reactive,
                    CAST(COALESCE(SUM(CASE WHEN sla_met IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS sla_decided,
                    CAST(COALESCE(SUM(CASE WHEN sla_met THEN 1 ELSE 0 END), 0) AS BIGINT) AS sla_met
             FROM tickets

@@ -134,7 +134,7 @@ extension KPIEngine {
         if let client = filter.client { conditions += " AND t.company_id = \(bind: client.rawValue)" }
         if let agreement = filter.agreement { conditions += " AND t.agreement_id = \(bind: agreement.rawValue)" }
         if let project = filter.project { conditions += " AND t.project_id = \(bind: project.rawValue)" }
-        if let model = filter.billingModel { conditions += " AND a.billing_model = \(bind: model.rawValue)" }
+        if let model = filter.billingModel { conditions += " AND \(unsafeRaw: ClassificationSQL.agreementClass("a")) = \(bind: model.rawValue)" }
         if let laborClass = filter.laborClass { conditions += " AND (\(unsafeRaw: Self.laborClassSQL)) = \(bind: laborClass.rawValue)" }
         if let billable = filter.billable { conditions += " AND \(unsafeRaw: billable ? "" : "NOT ")(t.billable_option = 'billable')" }
         let joins: SQLQueryString = """
@@ -163,7 +163,7 @@ extension KPIEngine {
 
         let lines = try await query("""
             SELECT t.source_id, t.work_date, t.member_id, COALESCE(m.name, t.member_id) AS member_name, t.company_id,
-                   COALESCE(c.name, t.company_id, '') AS company_name, t.agreement_id, a.name AS agreement_name, a.billing_model,
+                   COALESCE(c.name, t.company_id, '') AS company_name, t.agreement_id, a.name AS agreement_name, \(unsafeRaw: ClassificationSQL.agreementClass("a")) AS billing_model,
                    \(unsafeRaw: Self.laborClassSQL) AS labor_class, t.billable_option, t.actual_hours_micros, t.hourly_rate_micros,
                    t.hourly_cost_micros, COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier
             \(joins)
@@ -221,13 +221,13 @@ extension KPIEngine {
         }
         if let client = filter.client { conditions += " AND t.company_id = \(bind: client.rawValue)" }
         if let board = filter.board { conditions += " AND t.board = \(bind: board)" }
-        if let serviceClass = filter.serviceClass { conditions += " AND t.service_class = \(bind: serviceClass.rawValue)" }
+        if let serviceClass = filter.serviceClass { conditions += " AND \(unsafeRaw: ClassificationSQL.ticketClass("t")) = \(bind: serviceClass.rawValue)" }
         if let met = filter.slaMet { conditions += " AND t.sla_met = \(bind: met)" }
 
         let count = try await query("SELECT COUNT(*) AS tickets FROM tickets t WHERE \(conditions)")
             .first.map { Int(try $0.decode(column: "tickets", as: Int64.self)) } ?? 0
         let lines = try await query("""
-            SELECT t.source_id, t.summary, t.board, t.service_class, t.priority, t.status, t.company_id,
+            SELECT t.source_id, t.summary, t.board, \(unsafeRaw: ClassificationSQL.ticketClass("t")) AS service_class, t.priority, t.status, t.company_id,
                    COALESCE(c.name, t.company_id) AS company_name, t.created_at_ms, t.closed_at_ms, t.sla_met
             FROM tickets t
             LEFT JOIN companies c ON c.tenant_id = t.tenant_id AND c.source = t.source AND c.source_id = t.company_id AND c.deleted_at_ms IS NULL

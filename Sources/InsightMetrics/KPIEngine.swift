@@ -99,7 +99,7 @@ public struct KPIEngine: Sendable {
 
     /// `CASE` classifying an invoice (alias `i`, its agreement `a`) into a ``RevenueKind``, as `RevenueKind.of`.
     static let revenueKindSQL = """
-        CASE a.billing_model
+        CASE \(ClassificationSQL.agreementClass("a"))
             WHEN 'fixedFee' THEN 'managedServices' WHEN 'licenseResale' THEN 'licenseResale'
             WHEN 'blockHours' THEN 'blockTime' WHEN 'timeAndMaterials' THEN 'timeAndMaterials' WHEN 'project' THEN 'projects'
             ELSE CASE WHEN i.project_id IS NOT NULL THEN 'projects' ELSE 'products' END
@@ -110,7 +110,7 @@ public struct KPIEngine: Sendable {
         let (tenant, first, last) = (tenant.id.rawValue, months[0].firstDay.yyyymmdd, months[months.count - 1].lastDay.yyyymmdd)
         let rows = try await query("""
             SELECT i.invoice_date / 100 AS month, \(unsafeRaw: Self.revenueKindSQL) AS kind,
-                   CASE WHEN i.kind = 'agreement' AND a.billing_model IN ('fixedFee', 'licenseResale') THEN 1 ELSE 0 END AS recurring,
+                   CASE WHEN i.kind = 'agreement' AND \(unsafeRaw: ClassificationSQL.agreementClass("a")) IN ('fixedFee', 'licenseResale') THEN 1 ELSE 0 END AS recurring,
                    CAST(COALESCE(SUM(i.subtotal_micros), 0) AS BIGINT) AS amount
             FROM invoices i
             LEFT JOIN agreements a ON a.tenant_id = i.tenant_id AND a.source = i.source AND a.source_id = i.agreement_id
@@ -132,14 +132,15 @@ public struct KPIEngine: Sendable {
 
     // MARK: Labor
 
-    /// `CASE` classifying a time entry (alias `t`, its ticket `k`) into a ``LaborClass``, as `LaborClass.of`.
+    /// `CASE` classifying a time entry (alias `t`, its ticket `k`, its work type `w`) into a ``LaborClass``, as
+    /// `LaborClass.of`, through the classification: time of a work type classified as time off is time off.
     static let laborClassSQL = """
-        CASE t.charge_kind
-            WHEN 'ticket' THEN CASE k.service_class WHEN 'reactive' THEN 'reactive' WHEN 'proactive' THEN 'proactive'
-                WHEN 'project' THEN 'project' ELSE 'other' END
+        CASE WHEN \(ClassificationSQL.workClass("w")) = 'timeOff' THEN 'timeOff' ELSE CASE t.charge_kind
+            WHEN 'ticket' THEN CASE \(ClassificationSQL.ticketClass("k")) WHEN 'reactive' THEN 'reactive' WHEN 'proactive' THEN 'proactive'
+                WHEN 'project' THEN 'project' WHEN 'internal' THEN 'internal' ELSE 'other' END
             WHEN 'projectTicket' THEN 'project' WHEN 'project' THEN 'project' WHEN 'agreement' THEN 'other'
             WHEN 'internal' THEN 'internal' ELSE 'timeOff'
-        END
+        END END
         """
 
     /// Hours, cost and utilized hours per month and class, from the labor rollup.
@@ -148,7 +149,7 @@ public struct KPIEngine: Sendable {
         let rows = try await query("""
             SELECT r.month, r.labor_class AS class, r.hourly_cost_micros AS cost,
                    COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,
-                   CASE WHEN w.counts_as_utilized THEN 1 ELSE 0 END AS utilized,
+                   CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) IN ('billable', 'nonBillable') THEN 1 ELSE 0 END AS utilized,
                    CAST(COALESCE(SUM(r.hours_micros), 0) AS BIGINT) AS hours
             FROM labor_rollups r
             LEFT JOIN work_types w ON w.tenant_id = r.tenant_id AND w.source = r.source AND w.source_id = r.work_type_id
@@ -176,7 +177,7 @@ public struct KPIEngine: Sendable {
         let (tenant, first, last) = (tenant.id.rawValue, months[0].yyyymm, months[months.count - 1].yyyymm)
         let rows = try await query("""
             SELECT r.month, m.daily_capacity_micros AS capacity,
-                   CAST(COALESCE(SUM(CASE WHEN w.is_time_off THEN r.hours_micros ELSE 0 END), 0) AS BIGINT) AS time_off
+                   CAST(COALESCE(SUM(CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) = 'timeOff' THEN r.hours_micros ELSE 0 END), 0) AS BIGINT) AS time_off
             FROM labor_rollups r
             JOIN members m ON m.tenant_id = r.tenant_id AND m.source = r.source AND m.source_id = r.member_id
             LEFT JOIN work_types w ON w.tenant_id = r.tenant_id AND w.source = r.source AND w.source_id = r.work_type_id
@@ -207,15 +208,15 @@ public struct KPIEngine: Sendable {
         let (tenant, start, end) = (tenant.id.rawValue, bounds[0], bounds[bounds.count - 1])
         let rows = try await query("""
             SELECT \(unsafeRaw: bucket) AS month, COUNT(*) AS opened,
-                   CAST(COALESCE(SUM(CASE WHEN service_class = 'reactive' THEN 1 ELSE 0 END), 0) AS BIGINT) AS reactive,
+                   CAST(COALESCE(SUM(CASE WHEN ticket_class = 'reactive' THEN 1 ELSE 0 END), 0) AS BIGINT) AS reactive,
                    CAST(COALESCE(SUM(CASE WHEN sla_met IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS sla_decided,
                    CAST(COALESCE(SUM(CASE WHEN sla_met THEN 1 ELSE 0 END), 0) AS BIGINT) AS sla_met,
-                   CAST(COALESCE(SUM(CASE WHEN service_class = 'reactive' AND first_response_at_ms IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS responses,
-                   CAST(COALESCE(SUM(CASE WHEN service_class = 'reactive' THEN first_response_at_ms - created_at_ms END), 0) AS BIGINT) AS response_ms,
-                   CAST(COALESCE(SUM(CASE WHEN service_class = 'reactive' AND resolved_at_ms IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolutions,
-                   CAST(COALESCE(SUM(CASE WHEN service_class = 'reactive' THEN resolved_at_ms - created_at_ms END), 0) AS BIGINT) AS resolution_ms
-            FROM tickets
-            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND created_at_ms >= \(bind: start) AND created_at_ms < \(bind: end)
+                   CAST(COALESCE(SUM(CASE WHEN ticket_class = 'reactive' AND first_response_at_ms IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS responses,
+                   CAST(COALESCE(SUM(CASE WHEN ticket_class = 'reactive' THEN first_response_at_ms - created_at_ms END), 0) AS BIGINT) AS response_ms,
+                   CAST(COALESCE(SUM(CASE WHEN ticket_class = 'reactive' AND resolved_at_ms IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolutions,
+                   CAST(COALESCE(SUM(CASE WHEN ticket_class = 'reactive' THEN resolved_at_ms - created_at_ms END), 0) AS BIGINT) AS resolution_ms
+            FROM (SELECT tickets.*, \(unsafeRaw: ClassificationSQL.ticketClass("tickets")) AS ticket_class FROM tickets
+                  WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND created_at_ms >= \(bind: start) AND created_at_ms < \(bind: end)) tickets
             GROUP BY 1
             """)
         var result: [YearMonth: TicketMonth] = [:]
@@ -238,7 +239,7 @@ public struct KPIEngine: Sendable {
         let devices = try await endpointsByCompany()
         let agreements = try await query("""
             SELECT company_id, start_date, end_date, cancelled_date FROM agreements
-            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND billing_model <> 'project'
+            WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND \(unsafeRaw: ClassificationSQL.agreementClass("agreements")) NOT IN ('project', 'notRevenue')
             """).map { row in
                 (company: try row.decode(column: "company_id", as: String.self), window: try AgreementWindow(row))
             }

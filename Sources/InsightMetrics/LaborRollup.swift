@@ -45,6 +45,8 @@ extension KPIEngine {
                     FROM time_entries t
                     LEFT JOIN tickets k ON k.tenant_id = t.tenant_id AND k.source = t.source AND k.source_id = t.ticket_id
                         AND k.deleted_at_ms IS NULL
+                    LEFT JOIN work_types w ON w.tenant_id = t.tenant_id AND w.source = t.source AND w.source_id = t.work_type_id
+                        AND w.deleted_at_ms IS NULL
                     WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL \(filter)
                     GROUP BY t.tenant_id, t.source, t.work_date / 100, 4, t.work_type_id, t.member_id, t.hourly_cost_micros
                     """).run()

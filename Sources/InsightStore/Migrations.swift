@@ -23,6 +23,7 @@ extension Migration {
         Migration(id: "0010_scorecard_rollups", apply: createScorecardRollups),
         Migration(id: "0011_login_failures_by_address", apply: addLoginFailureAddress),
         Migration(id: "0012_cursor_lanes", apply: addCursorLanes),
+        Migration(id: "0013_classifications", apply: createClassifications),
     ]
 }
 
@@ -430,4 +431,20 @@ private func createRecordTable(
 /// A full read split into id ranges read side by side keeps each range's progress (JSON) with the run.
 @Sendable private func addCursorLanes(_ db: any SQLDatabase) async throws {
     try await db.alter(table: "sync_cursors").column("run_lanes", type: .text).run()
+}
+
+/// Each company's classification of its own PSA values (boards, agreement types, work types, recurring products): the
+/// class, whether it was inferred or confirmed, why, and how many records carried the value when last counted.
+@Sendable private func createClassifications(_ db: any SQLDatabase) async throws {
+    try await db.create(table: "classifications")
+        .column("tenant_id", type: .text, .notNull)
+        .column("dimension", type: .text, .notNull)
+        .column("value", type: .text, .notNull)
+        .column("class", type: .text, .notNull)
+        .column("origin", type: .text, .notNull)
+        .column("reason", type: .text, .notNull)
+        .column("records", type: .bigint, .notNull)
+        .column("updated_at_ms", type: .bigint, .notNull)
+        .primaryKey("tenant_id", "dimension", "value")
+        .run()
 }

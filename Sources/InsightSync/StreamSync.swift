@@ -147,6 +147,12 @@ struct StreamSync<Source: SyncSource>: Sendable {
         })
         var report = await collector.report
         report.skipped += blockedStreams.map { (stream: $0.0, reason: $0.1) }
+        // The MSP's own values (boards, agreement types, work types) this run brought get their inferred class; confirmed
+        // classes stay. Records whose class moved are marked changed, so the KPI rollups recompute their months.
+        let unclassified = report.records > 0 ? false : try await store.classification(tenant: tenant.id).isEmpty
+        if report.records > 0 || unclassified {
+            report.classificationChanges = try await store.inferClassification(tenant: tenant.id, now: clock()).count
+        }
         return report
     }
 }

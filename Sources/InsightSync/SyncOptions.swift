@@ -55,6 +55,8 @@ public struct SyncReport: Sendable {
     public var entries: [SyncRunEntry] = []
     /// Streams this worker did not run, with the reason.
     public var skipped: [(stream: String, reason: String)] = []
+    /// Values of the MSP's own setup whose inferred class this run set or changed (``Store/inferClassification(tenant:now:)``).
+    public var classificationChanges = 0
 
     /// Whether every stream this worker ran succeeded.
     public var succeeded: Bool { entries.allSatisfy { $0.status == .succeeded } }

@@ -32,7 +32,7 @@ extension WebApp {
     }
 
     /// The company of the path, when the bearer token belongs to it; 404 otherwise (401 without a token).
-    private func apiTenant(_ request: Request, _ context: WebContext) async throws -> Tenant {
+    func apiTenant(_ request: Request, _ context: WebContext) async throws -> Tenant {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "Send an API token as 'Authorization: Bearer <token>'.")
         }
@@ -43,7 +43,7 @@ extension WebApp {
         return tenant
     }
 
-    private func json(_ value: some Encodable) throws -> Response {
+    func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
@@ -105,12 +105,16 @@ enum OpenAPIDocument {
         "kpis":{"type":"array","items":{"type":"object","required":["id","name","unit","value"],"properties":{"id":{"type":"string"},"name":{"type":"string"},"unit":{"type":"string","enum":["money","hours","ratio","count","minutes","perEndpoint","days"]},"value":{"$ref":"#/components/schemas/Value"}}}}}},
         "Series":{"type":"object","required":["company","kpi","unit","currency","points"],"properties":{"company":{"type":"string"},"kpi":{"type":"string"},"unit":{"type":"string"},"currency":{"type":"string"},
         "points":{"type":"array","items":{"type":"object","required":["month","value"],"properties":{"month":{"type":"string"},"value":{"$ref":"#/components/schemas/Value"}}}}}},
+        "Classification":{"type":"object","required":["company","entries"],"properties":{"company":{"type":"string"},
+        "entries":{"type":"array","items":{"type":"object","required":["dimension","value","className","origin","reason","records"],"properties":{"dimension":{"type":"string","enum":["ticketBoard","agreementType","workType","additionProduct"]},"value":{"type":"string","description":"The company's own value: a board, agreement type, work type or product name."},"className":{"type":"string","description":"ticketBoard: reactive, proactive, project, internal, other; agreementType: fixedFee, blockHours, timeAndMaterials, licenseResale, project, notRevenue; workType: billable, nonBillable, internal, timeOff; additionProduct: perUser, other."},"origin":{"type":"string","enum":["inferred","confirmed"]},"reason":{"type":"string"},"records":{"type":"integer"}}}}}},
         "Error":{"type":"object","required":["error"],"properties":{"error":{"type":"string"}}}}},
         "security":[{"token":[]}],
         "paths":{
         "/api/v1/companies/{company}/scorecard":{"get":{"summary":"One month's scorecard (every KPI of docs/kpis.md's scorecard)","parameters":[{"name":"company","in":"path","required":true,"schema":{"type":"string"}},{"name":"month","in":"query","schema":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}$"},"description":"Default: the last complete month in the company's time zone."}],
         "responses":{"200":{"description":"The scorecard","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Scorecard"}}}},"401":{"description":"No token","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"404":{"description":"Unknown company, or the token is not this company's","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}},
         "/api/v1/companies/{company}/kpis/{kpi}":{"get":{"summary":"A KPI's monthly series","parameters":[{"name":"company","in":"path","required":true,"schema":{"type":"string"}},{"name":"kpi","in":"path","required":true,"schema":{"type":"string"}},{"name":"month","in":"query","schema":{"type":"string"}},{"name":"months","in":"query","schema":{"type":"integer","minimum":1,"maximum":60}}],
-        "responses":{"200":{"description":"The series","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Series"}}}},"401":{"description":"No token","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"404":{"description":"Unknown company or KPI","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}}}}
+        "responses":{"200":{"description":"The series","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Series"}}}},"401":{"description":"No token","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"404":{"description":"Unknown company or KPI","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}},
+        "/api/v1/companies/{company}/classification":{"get":{"summary":"How the company's own PSA values are classified (docs/kpis.md, Classification)","parameters":[{"name":"company","in":"path","required":true,"schema":{"type":"string"}}],
+        "responses":{"200":{"description":"Every value of every dimension, with its class and whether it was inferred or confirmed","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Classification"}}}},"401":{"description":"No token","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"404":{"description":"Unknown company, or the token is not this company's","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}}}}}}}
         """
 }

@@ -37,13 +37,15 @@ actor DashboardCache {
         return value
     }
 
-    /// A fingerprint of the company's sync log: it changes whenever a sync stores a page or finishes a stream.
+    /// A fingerprint of the company's sync log and classification: it changes whenever a sync stores a page or finishes a
+    /// stream, and whenever a class is inferred or changed.
     private func dataVersion(_ tenant: Tenant.ID) async throws -> String {
         try await store.provider.withSession { db in
             let row = try await db.raw("""
                 SELECT COUNT(*) AS runs, CAST(COALESCE(MAX(started_at_ms), 0) AS BIGINT) AS started,
                        CAST(COALESCE(MAX(finished_at_ms), 0) AS BIGINT) AS finished,
-                       CAST(COALESCE(SUM(records), 0) AS BIGINT) AS records, CAST(COALESCE(SUM(deleted), 0) AS BIGINT) AS deleted
+                       CAST(COALESCE(SUM(records), 0) AS BIGINT) AS records, CAST(COALESCE(SUM(deleted), 0) AS BIGINT) AS deleted,
+                       CAST(COALESCE((SELECT MAX(updated_at_ms) FROM classifications WHERE tenant_id = \(bind: tenant.rawValue)), 0) AS BIGINT) AS classified
                 FROM sync_runs WHERE tenant_id = \(bind: tenant.rawValue)
                 """).first()
             guard let row else { return "none" }
@@ -52,7 +54,8 @@ actor DashboardCache {
             let finished = try row.decode(column: "finished", as: Int64?.self) ?? 0
             let records = try row.decode(column: "records", as: Int64?.self) ?? 0
             let deleted = try row.decode(column: "deleted", as: Int64?.self) ?? 0
-            return "\(runs).\(started).\(finished).\(records).\(deleted)"
+            let classified = try row.decode(column: "classified", as: Int64?.self) ?? 0
+            return "\(runs).\(started).\(finished).\(records).\(deleted).\(classified)"
         }
     }
 }

@@ -244,6 +244,7 @@ extension WebApp {
         case .timeAndMaterials: "Time and materials"
         case .licenseResale: "Licence resale"
         case .project: "Project"
+        case .notRevenue: "Not revenue"
         }
     }
 
@@ -597,7 +598,8 @@ extension WebApp {
                 """
         }
         return Layout.page(title: "Data health", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "health"),
-            "<h1>Data health</h1><p>Numbers are only as good as the PSA records behind them. Each check names what to fix.</p>\(sections)")
+            "<h1>Data health</h1><p>Numbers are only as good as the PSA records behind them. Each check names what to fix. What your boards, "
+                + "agreement types and work types mean: <a href=\"/c/\(tenant.id.rawValue)/settings/classification\">how we read your PSA</a>.</p>\(sections)")
     }
 
     private func settingsPage(_ context: WebContext) async throws -> HTML {
@@ -622,7 +624,8 @@ extension WebApp {
             <tr><th>Name</th><td>\(tenant.name)</td></tr><tr><th>PSA</th><td>\(tenant.psa.displayName)</td></tr>
             <tr><th>Currency</th><td>\(tenant.baseCurrency.rawValue)</td></tr><tr><th>Time zone</th><td>\(tenant.timeZoneIdentifier)</td></tr>
             <tr><th>Fiscal year starts</th><td>month \(tenant.fiscalYearStartMonth)</td></tr><tr><th>Your role</th><td>\(role.rawValue)</td></tr></tbody></table>
-            <p><a href="/c/\(id)/settings/kpis">Which effective rate, utilization and gross margin the home page shows</a></p></section>
+            <p><a href="/c/\(id)/settings/kpis">Which effective rate, utilization and gross margin the home page shows</a> · \
+            <a href="/c/\(id)/settings/classification">How we read your PSA: boards, agreement types, work types</a></p></section>
             <section class="card"><h2>PSA credentials</h2><p>\(credentials.map { "Set on \(Format.date($0.setAt)) by \($0.setBy)." } ?? "Not set.")
             <a href="/c/\(id)/settings/credentials">Replace, test or remove</a> · <a href="/c/\(id)/guide">Set-up guide</a></p></section>
             \(role.allows(.admin) ? HTML("<section class=\"card\"><h2>API tokens</h2><p>Read this company's scorecards as JSON (see <a href=\"/openapi.json\">/openapi.json</a>).</p><form method=\"post\" action=\"/c/\(id)/settings/tokens\">\(Layout.csrf(context.csrfToken))<label>Name <input type=\"text\" name=\"name\" required maxlength=\"80\"></label> <button>Create token</button></form></section>") : nil)

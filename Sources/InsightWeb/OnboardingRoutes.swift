@@ -283,7 +283,7 @@ extension WebApp {
             }
             let heading: HTML = switch status.state {
             case .running: "<h2>Syncing… \(status.records) records so far</h2><p class=\"hint\">This page refreshes every two seconds.</p>"
-            case .succeeded: "<h2 class=\"ok\">Sync complete: \(status.records) records</h2><p><a class=\"button\" href=\"/c/\(id)/\">See your dashboard</a></p>"
+            case .succeeded: "<h2 class=\"ok\">Sync complete: \(status.records) records</h2><p><a class=\"button\" id=\"check-classification\" href=\"/c/\(id)/settings/classification\">Check how we read your PSA</a> <a href=\"/c/\(id)/\">See your dashboard</a></p>"
             case .failed: "<h2 class=\"missing\">The sync did not finish</h2><ul class=\"errors\">\(status.failures.map { HTML("<li>\($0)</li>") })</ul><p>What was read is kept; the next sync resumes.</p>"
             }
             live = "<div class=\"card\">\(heading)<table><thead><tr><th>Stream</th><th class=\"num\">Records</th><th class=\"num\">Expected</th><th>Progress</th></tr></thead><tbody>\(rows)</tbody></table></div>"

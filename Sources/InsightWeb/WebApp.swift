@@ -67,6 +67,7 @@ public struct WebApp: Sendable {
         addDashboardRoutes(to: router)
         addProjectRoutes(to: router)
         addPreferencesRoutes(to: router)
+        addClassificationRoutes(to: router)
         addPeopleRoutes(to: router)
         addRecordRoutes(to: router)
         addMRRRoutes(to: router)

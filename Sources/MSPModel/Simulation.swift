@@ -354,7 +354,7 @@ struct Simulation {
                 }
             case .blockHours:
                 subtotal = agreement.blockHours! * agreement.hourlyRate * 100
-            case .timeAndMaterials, .project:
+            case .timeAndMaterials, .project, .notRevenue:
                 continue
             }
             guard subtotal > 0 else { continue }

@@ -165,7 +165,7 @@ struct Snapshotter {
                 billing = sum.isZero ? nil : sum
             case .blockHours: billing = dollars(agreement.blockHours! * agreement.hourlyRate)
             case .project: billing = agreement.project.map { money(cents: history.projects[$0].estimatedRevenueCents) }
-            case .timeAndMaterials: billing = nil
+            case .timeAndMaterials, .notRevenue: billing = nil
             }
             snapshot.agreements.append(
                 Agreement(source: source, id: Self.agreementID(agreement.index), updatedAt: updated, name: agreement.name,

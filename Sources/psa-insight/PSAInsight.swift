@@ -11,7 +11,7 @@ struct PSAInsight: AsyncParsableCommand {
         abstract: "Financial analytics for MSPs, from ConnectWise PSA and Autotask PSA.",
         version: Insight.version,
         subcommands: [
-            Demo.self, Serve.self, Migrate.self, TenantCommand.self, Generate.self, Simulate.self, Check.self, Sync.self, KPI.self,
+            Demo.self, Serve.self, Migrate.self, TenantCommand.self, Generate.self, Simulate.self, Check.self, Sync.self, KPI.self, Classify.self,
             VaultCommand.self, Version.self,
         ]
     )

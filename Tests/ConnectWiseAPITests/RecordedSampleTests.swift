@@ -82,13 +82,6 @@ private func isk(_ text: String) -> Money { Money(Decimal(string: text)!, Curren
         #expect(agreement.companyID == "19297")
     }
 
-    @Test func anMSPsOwnAgreementTypeMappingWins() throws {
-        var context = iceland
-        context.agreementTypeModels = ["Tímapottur ": .timeAndMaterials]
-        let agreement = try #require(try ConnectWiseRecords.agreements(sample("agreement.json"), context: context).first)
-        #expect(agreement.billingModel == .timeAndMaterials)
-    }
-
     @Test func clientCompany() throws {
         let company = try #require(try ConnectWiseRecords.companies(sample("company.json"), context: iceland).first)
         #expect(company.id == "250")

@@ -12,6 +12,8 @@ public struct Agreement: SourceRecord, Hashable {
         case licenseResale
         /// A project agreement.
         case project
+        /// Not revenue: internal agreements, warranty.
+        case notRevenue
     }
     public enum BillingCycle: String, CaseIterable, Sendable, Codable { case monthly, quarterly, annually, oneTime }
     public enum Status: String, CaseIterable, Sendable, Codable { case active, cancelled, expired, inactive }
@@ -25,6 +27,9 @@ public struct Agreement: SourceRecord, Hashable {
     public var typeName: String
     /// The MSP's category for reporting (ConnectWise agreement type's category, Autotask contract category).
     public var category: String?
+    /// What the PSA's own structure says (block hours with a limit, a recurring amount, a system contract type). The
+    /// MSP's meaning is its classification of the agreement type (``ClassificationDimension/agreementType``), whose
+    /// default is inferred from this hint, the type's name and its usage.
     public var billingModel: BillingModel
     public var billingCycle: BillingCycle
     /// The recurring amount billed each cycle, when the PSA carries one.
@@ -36,6 +41,16 @@ public struct Agreement: SourceRecord, Hashable {
     public var parentID: ID<Agreement>?
     /// Hours bought, for block-hours agreements.
     public var blockHoursLimit: Hours?
+
+    /// The value the agreement is classified by: its type, and its category where it has one (Autotask keeps
+    /// resold licences and managed services under one contract type, told apart by category).
+    public var classificationValue: String { Self.classificationValue(typeName: typeName, category: category) }
+
+    /// ``classificationValue`` of an agreement with this type and category; ``ClassificationSQL`` computes the same.
+    public static func classificationValue(typeName: String, category: String?) -> String {
+        guard let category, !category.isEmpty else { return typeName }
+        return typeName + " / " + category
+    }
 
     public init(
         source: PSAKind, id: ID<Agreement>, updatedAt: Timestamp, name: String, companyID: ID<Company>,

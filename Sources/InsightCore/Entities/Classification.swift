@@ -14,6 +14,7 @@ public enum RevenueKind: String, CaseIterable, Sendable, Codable {
             case .blockHours: return .blockTime
             case .timeAndMaterials: return .timeAndMaterials
             case .project: return .projects
+            case .notRevenue: break
             }
         }
         return invoice.projectID != nil ? .projects : .products
@@ -32,6 +33,7 @@ public enum LaborClass: String, CaseIterable, Sendable, Codable {
             case .reactive: .reactive
             case .proactive: .proactive
             case .project: .project
+            case .internal: .internal
             case .other, nil: .other
             }
         case .projectTicket, .project: .project

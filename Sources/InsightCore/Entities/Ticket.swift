@@ -1,7 +1,10 @@
 /// A service or project ticket.
 public struct Ticket: SourceRecord, Hashable {
-    /// The kind of work, for reactive-versus-proactive ratios.
-    public enum ServiceClass: String, CaseIterable, Sendable, Codable { case reactive, proactive, project, other }
+    /// The kind of work, for reactive-versus-proactive ratios. A synced ticket's `serviceClass` is what the PSA's
+    /// structure says (`project` for a project ticket or task, `other` otherwise); whether a service ticket is
+    /// reactive, proactive or internal is the MSP's own meaning, read through its classification of the ticket's
+    /// board (``ClassificationDimension/ticketBoard``). The generated business sets the true class.
+    public enum ServiceClass: String, CaseIterable, Sendable, Codable { case reactive, proactive, project, `internal`, other }
 
     public var source: PSAKind
     public var id: ID<Ticket>
