@@ -142,6 +142,20 @@ try:
         time.sleep(1); page.goto(page.url())
     assert "Sync complete" in html, html[:3000]
     tenant = re.search(r"/c/([0-9a-f-]+)/", page.url()).group(1)
+    # Onboarding goes on to "Check how we read your PSA": the inferred classification, changed by hand, then confirmed.
+    page.click("#check-classification")
+    assert page.url().endswith("/settings/classification"), page.url()
+    html = page.html()
+    assert 'data-dimension="ticketBoard"' in html and 'data-value="Help Desk"' in html and "inferred" in html, html[:3000]
+    page.screenshot(os.path.join(shots, "classification.png"))
+    page.select("tr[data-value='Help Desk'] select", "Proactive")
+    page.click("tr[data-value='Help Desk'] button")
+    html = page.html()
+    assert "these numbers moved" in html and "Reactive tickets" in html, html[:3000]
+    page.select("tr[data-value='Help Desk'] select", "Reactive")
+    page.click("tr[data-value='Help Desk'] button")
+    page.click("input[name=confirm_all] + button")
+    assert ">inferred<" not in page.html()
     page.goto("%s/c/%s/?month=2026-10" % (base, tenant))
     html = page.html()
     assert 'data-kpi="revenue"' in html and "Revenue" in html, html[:3000]

@@ -79,7 +79,7 @@ public enum AutotaskRecords {
             companyID: id(try need(item.companyID, .configurationItems, "companyID", id: item.id)),
             name: item.referenceTitle ?? item.serialNumber ?? "CI \(item.id)",
             kind: AutotaskVocabulary.configurationKind(context.label(.configurationItems, "configurationItemType", item.configurationItemType)),
-            active: item.isActive ?? true)
+            active: item.isActive ?? true, typeName: context.label(.configurationItems, "configurationItemType", item.configurationItemType))
     }
 
     /// Autotask keeps one internal cost per resource (no history): one rate from the hire date.

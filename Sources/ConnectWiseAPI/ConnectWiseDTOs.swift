@@ -391,7 +391,7 @@ struct CWConfiguration: CWItem {
             : ["network", "firewall", "switch", "router", "access point"].contains(where: typeName.contains) ? .network : .other
         return ConfigurationItem(
             source: .connectwise, id: ID(String(id)), updatedAt: try updated(_info, fallback: nil),
-            companyID: ID(String(company.id)), name: name, kind: kind, active: activeFlag ?? true)
+            companyID: ID(String(company.id)), name: name, kind: kind, active: activeFlag ?? true, typeName: type?.name)
     }
 }
 

@@ -13,6 +13,8 @@ public enum ClassificationDimension: String, CaseIterable, Sendable, Codable {
     case workType
     /// Products billed as agreement additions / contract services → ``AdditionClass`` (whether the line bills users).
     case additionProduct
+    /// Configuration types (ConnectWise) or configuration item types (Autotask) → ``ConfigurationClass``.
+    case configurationType
 
     /// The dimension's name on screen.
     public var title: String {
@@ -21,6 +23,7 @@ public enum ClassificationDimension: String, CaseIterable, Sendable, Codable {
         case .agreementType: "Agreement and contract types"
         case .workType: "Work types and billing codes"
         case .additionProduct: "Recurring products"
+        case .configurationType: "Configuration types"
         }
     }
 
@@ -31,6 +34,7 @@ public enum ClassificationDimension: String, CaseIterable, Sendable, Codable {
         case .agreementType: Agreement.BillingModel.allCases.map(\.rawValue)
         case .workType: WorkClass.allCases.map(\.rawValue)
         case .additionProduct: AdditionClass.allCases.map(\.rawValue)
+        case .configurationType: ConfigurationClass.allCases.map(\.rawValue)
         }
     }
 
@@ -51,6 +55,7 @@ public enum ClassificationDimension: String, CaseIterable, Sendable, Codable {
         case "nonBillable": "Client work, not billable by default"
         case "timeOff": "Time off"
         case "perUser": "Bills users (seats)"
+        case "managedEndpoint": "Managed endpoint (workstation, server)"
         default: className
         }
     }
@@ -59,13 +64,14 @@ public enum ClassificationDimension: String, CaseIterable, Sendable, Codable {
     public var dependentKPIs: [String] {
         switch self {
         case .ticketBoard:
-            ["Reactive tickets", "Reactive tickets per endpoint", "Mean first response", "Mean resolution", "Hours by labor class",
-             "Reactive share of labor", "Agreement profitability (labor)"]
+            ["Reactive tickets", "Reactive tickets per endpoint", "Mean and median first response", "Mean and median resolution",
+             "Labor hours and cost by class", "Reactive hours per endpoint"]
         case .agreementType:
             ["Revenue by kind", "MRR (invoiced)", "ARR", "MRR bridge", "Recurring clients", "Effective hourly rate (fixed fee)",
              "Fixed-fee efficiency", "Billed users", "Addition cost", "Managed endpoints", "Agreement profitability"]
         case .workType: ["Utilization", "Utilized hours", "Available hours", "Billable hours", "Labor cost"]
-        case .additionProduct: ["Billed users", "Revenue per billed user"]
+        case .additionProduct: ["Billed users", "MRR per user"]
+        case .configurationType: ["Managed endpoints", "Tickets, reactive tickets, hours and MRR per endpoint"]
         }
     }
 }
@@ -95,6 +101,11 @@ public enum WorkClass: String, CaseIterable, Sendable, Codable {
 /// Whether a recurring product bills users (seats): counted by "billed users".
 public enum AdditionClass: String, CaseIterable, Sendable, Codable {
     case perUser, other
+}
+
+/// Whether items of a configuration type are managed endpoints: counted by "endpoints" and the per-endpoint KPIs.
+public enum ConfigurationClass: String, CaseIterable, Sendable, Codable {
+    case managedEndpoint, other
 }
 
 /// One value of one dimension and the class it has for a company.
@@ -188,6 +199,15 @@ public enum ClassificationInference {
         case .additionProduct:
             if let word = named(["user", "seat", "mailbox"]) { return ("perUser", "its name says \"\(word)\"") }
             return ("other", "its name names no users or seats")
+        case .configurationType:
+            if let word = named(["workstation", "desktop", "laptop", "server", "computer", "endpoint", "virtual machine", "notebook"]) {
+                return ("managedEndpoint", "its name says \"\(word)\"")
+            }
+            if let word = named(["network", "firewall", "switch", "router", "printer", "phone", "access point"]) {
+                return ("other", "its name says \"\(word)\"")
+            }
+            if let hint = usage.mainHint { return (hint, "what the PSA's type suggests") }
+            return ("other", "not a workstation or server")
         }
     }
 

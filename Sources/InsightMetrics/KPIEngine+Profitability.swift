@@ -59,7 +59,8 @@ extension KPIEngine {
     func endpointsByCompany() async throws -> [String: Int] {
         try await query("""
             SELECT company_id, COUNT(*) AS devices FROM configurations
-            WHERE tenant_id = \(bind: tenant.id.rawValue) AND deleted_at_ms IS NULL AND kind IN ('workstation', 'server')
+            WHERE tenant_id = \(bind: tenant.id.rawValue) AND deleted_at_ms IS NULL
+              AND \(unsafeRaw: ClassificationSQL.configurationClass("configurations")) = 'managedEndpoint'
             GROUP BY company_id
             """).reduce(into: [String: Int]()) {
             $0[try $1.decode(column: "company_id", as: String.self)] = Int(try $1.decode(column: "devices", as: Int64.self))

@@ -95,6 +95,14 @@ public struct KPIEngine: Sendable {
         }
     }
 
+    /// The month of the company's latest invoice, if it has any: the last month with numbers to show.
+    public func latestInvoicedMonth() async throws -> YearMonth? {
+        let rows = try await query("""
+            SELECT MAX(invoice_date) AS latest FROM invoices WHERE tenant_id = \(bind: tenant.id.rawValue) AND deleted_at_ms IS NULL
+            """)
+        return try rows.first.flatMap { try $0.decode(column: "latest", as: Int64?.self) }.flatMap { CalendarDate(yyyymmdd: Int($0)) }?.yearMonth
+    }
+
     // MARK: Revenue
 
     /// `CASE` classifying an invoice (alias `i`, its agreement `a`) into a ``RevenueKind``, as `RevenueKind.of`.

@@ -447,4 +447,6 @@ private func createRecordTable(
         .column("updated_at_ms", type: .bigint, .notNull)
         .primaryKey("tenant_id", "dimension", "value")
         .run()
+    // The PSA's own configuration type name, classified as a managed endpoint or not.
+    try await db.alter(table: "configurations").column("type_name", type: .text).run()
 }

@@ -52,6 +52,20 @@ public enum ClassificationSQL {
     }
 }
 
+extension ClassificationSQL {
+    /// The class (a ``ConfigurationClass`` raw value) of the configuration aliased `f`: by its type name, else its kind.
+    public static func configurationClass(_ f: String) -> String {
+        """
+        COALESCE((SELECT c.class FROM classifications c WHERE c.tenant_id = \(f).tenant_id AND c.dimension = 'configurationType' \
+        AND c.value = COALESCE(\(f).type_name, \(f).kind)), \(configurationHint(f)))
+        """
+    }
+
+    static func configurationHint(_ f: String) -> String {
+        "CASE WHEN \(f).kind IN ('workstation', 'server') THEN 'managedEndpoint' ELSE 'other' END"
+    }
+}
+
 extension Store {
     /// The company's classification: every value of every dimension it has seen, by dimension then most records.
     public func classification(tenant: Tenant.ID) async throws -> [ClassificationEntry] {
@@ -190,6 +204,15 @@ extension Store {
                 dimension: .additionProduct, value: try row.decode(column: "product_identifier", as: String.self),
                 records: Int(try row.decode(column: "records", as: Int64.self))))
         }
+        for row in try await db.raw("""
+            SELECT COALESCE(type_name, kind) AS value, \(unsafeRaw: ClassificationSQL.configurationHint("configurations")) AS hint, COUNT(*) AS records
+            FROM configurations WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL GROUP BY 1, 2
+            """).all() {
+            let count = Int(try row.decode(column: "records", as: Int64.self))
+            merge(&result, ClassificationUsage(
+                dimension: .configurationType, value: try row.decode(column: "value", as: String.self), records: count,
+                hints: [try row.decode(column: "hint", as: String.self): count]))
+        }
         return result
     }
 
@@ -235,6 +258,10 @@ extension Store {
         case .additionProduct:
             try await db.raw("""
                 UPDATE agreement_additions SET synced_at_ms = \(bind: at) WHERE tenant_id = \(bind: tenant) AND product_identifier = \(bind: value)
+                """).run()
+        case .configurationType:
+            try await db.raw("""
+                UPDATE configurations SET synced_at_ms = \(bind: at) WHERE tenant_id = \(bind: tenant) AND COALESCE(type_name, kind) = \(bind: value)
                 """).run()
         }
     }

@@ -27,12 +27,13 @@ extension ConfigurationItem: StoredRecord {
         row.set("name", name)
         row.set("kind", kind)
         row.set("active", active)
+        row.set("type_name", typeName)
     }
     public init(reading row: RowReader) throws(StoreError) {
         self.init(
             source: try row.source(), id: try row.id("source_id"), updatedAt: try row.timestamp("source_updated_at_ms"),
             companyID: try row.id("company_id"), name: try row.string("name"), kind: try row.enumeration("kind"),
-            active: try row.bool("active"))
+            active: try row.bool("active"), typeName: try row.optionalString("type_name"))
     }
 }
 

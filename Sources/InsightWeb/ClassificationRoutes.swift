@@ -25,8 +25,10 @@ extension WebApp {
             guard try await store.classification(tenant: tenant.id).contains(where: { $0.dimension == dimension && $0.value == value }) else {
                 throw WebError.invalidField("'\(value)' is not one of this company's \(dimension.title.lowercased()).")
             }
-            let month = tenant.calendar.month(of: .now).advanced(by: -1)
             let engine = KPIEngine(store: store, tenant: tenant)
+            // The last complete month, or the last invoiced one when the company's data ends earlier.
+            let lastComplete = tenant.calendar.month(of: .now).advanced(by: -1)
+            let month = try await engine.latestInvoicedMonth().map { min($0, lastComplete) } ?? lastComplete
             let before = try await engine.scorecard(month)
             try await store.classify(tenant: tenant.id, dimension, value: value, as: className)
             let after = try await engine.scorecard(month)

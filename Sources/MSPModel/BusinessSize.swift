@@ -45,11 +45,16 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var currency: CurrencyCode
     /// The MSP's time zone: decides work dates and month buckets.
     public var timeZoneIdentifier: String
+    /// How the MSP set up its PSA (its own board, agreement type and work type names): the same business, held the
+    /// way a differently configured MSP would hold it. Snapshots, and so both simulators, show it this way.
+    public var profile: TenantProfile
 
     public init(
         size: BusinessSize = .small, seed: UInt64 = 42, endMonth: YearMonth = YearMonth(year: 2026, month: 10)!,
-        source: PSAKind = .connectwise, currency: CurrencyCode = .usd, timeZoneIdentifier: String = "America/Chicago"
+        source: PSAKind = .connectwise, currency: CurrencyCode = .usd, timeZoneIdentifier: String = "America/Chicago",
+        profile: TenantProfile = .standard
     ) {
+        self.profile = profile
         self.size = size
         self.seed = seed
         self.endMonth = endMonth

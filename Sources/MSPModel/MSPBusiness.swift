@@ -40,7 +40,7 @@ public struct MSPBusiness: Sendable {
     /// business moved on: new records, edited ones with later update times, and some deleted (see
     /// ``MSPSnapshot/deleted``). Instants up to a month after the span are simulated.
     public func snapshot(at instant: Timestamp? = nil) -> MSPSnapshot {
-        Snapshotter(business: self, asOf: instant ?? endOfSpan).take()
+        Snapshotter(business: self, asOf: instant ?? endOfSpan).take().configured(as: settings.profile)
     }
 
     /// The business `days` days after the end of the span (at most about 28): what an incremental sync sees.

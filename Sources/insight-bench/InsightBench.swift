@@ -120,7 +120,7 @@ func syntheticTimeEntry(_ index: Int) -> TimeEntry {
         hourlyRate: rates[index % 4], hourlyCost: cost)
 }
 
-/// Stores every record of `snapshot` for `tenant`, time entries in batches of 20,000.
+/// Stores every record of `snapshot` for `tenant`, time entries in batches of 20,000, and infers its classification.
 func load(_ snapshot: MSPSnapshot, into store: Store, tenant: Tenant.ID) async throws {
     let at = snapshot.asOf
     try await store.upsert(tenant: tenant, snapshot.companies, syncedAt: at)
@@ -136,4 +136,6 @@ func load(_ snapshot: MSPSnapshot, into store: Store, tenant: Tenant.ID) async t
     for start in stride(from: 0, to: snapshot.timeEntries.count, by: 20_000) {
         try await store.upsert(tenant: tenant, Array(snapshot.timeEntries[start..<min(start + 20_000, snapshot.timeEntries.count)]), syncedAt: at)
     }
+    // As a sync ends: the classification the KPIs read through.
+    try await store.inferClassification(tenant: tenant, now: at)
 }

@@ -12,6 +12,7 @@ struct SimulateAutotask: AsyncParsableCommand {
 
     @Option(help: "small, medium or large.") var size: BusinessSize = .medium
     @Option(help: "The seed: the same seed gives the same business.") var seed: UInt64 = 42
+    @Option(help: "The variety profile: how the MSP named its boards, agreement types and work types (standard, renamed).") var profile: TenantProfileName = .standard
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 8082
 
@@ -23,7 +24,7 @@ struct SimulateAutotask: AsyncParsableCommand {
         }
         let (application, banner) = try reportingErrors {
             try Insight.autotaskSimulator(
-                business: GeneratorSettings(size: size, seed: seed), host: host, port: port,
+                business: GeneratorSettings(size: size, seed: seed, profile: profile.profile), host: host, port: port,
                 logger: Logger(label: "psa-insight.simulator.autotask"))
         }
         // Written unbuffered: the server runs until stopped, so a buffered banner would never reach a pipe or file.

@@ -27,6 +27,7 @@ struct Sync: AsyncParsableCommand {
     @Option(help: "Sync from a simulator run inside this process instead of a real PSA: connectwise or autotask.") var simulate: PSAKind?
     @Option(help: "The simulated business: small, medium or large.") var size: BusinessSize = .small
     @Option(help: "The simulated business's seed.") var seed: UInt64 = 42
+    @Option(help: "The variety profile: how the MSP named its boards, agreement types and work types (standard, renamed).") var profile: TenantProfileName = .standard
     @Option(help: "The ConnectWise site, e.g. https://na.myconnectwise.net.") var site: String?
     @Option(help: "The ConnectWise company ID.") var company: String?
     @Option(help: "The integration's client ID.") var clientId: String?
@@ -52,11 +53,11 @@ struct Sync: AsyncParsableCommand {
                 switch simulate {
                 case .connectwise:
                     return try await Insight.syncSimulatedConnectWise(
-                        store: store, business: GeneratorSettings(size: size, seed: seed), options: settings,
+                        store: store, business: GeneratorSettings(size: size, seed: seed, profile: profile.profile), options: settings,
                         logger: logger, onEvent: printer.handle)
                 case .autotask:
                     return try await Insight.syncSimulatedAutotask(
-                        store: store, business: GeneratorSettings(size: size, seed: seed), options: settings,
+                        store: store, business: GeneratorSettings(size: size, seed: seed, profile: profile.profile), options: settings,
                         logger: logger, onEvent: printer.handle)
                 case nil:
                     let tenant = try await Insight.findTenant(self.tenant, in: store)

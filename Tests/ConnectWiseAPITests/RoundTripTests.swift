@@ -20,8 +20,10 @@ import Testing
 
     @Test func companiesConfigurationsAndPeople() throws {
         #expect(try ConnectWiseRecords.companies(page(snapshot.companies.map(encoder.company)), context: context) == snapshot.companies)
-        #expect(try ConnectWiseRecords.configurations(page(snapshot.configurations.map(encoder.configuration)), context: context)
-            == snapshot.configurations)
+        // The PSA's type name is kept as written (the generator's records carry none).
+        let configurations = try ConnectWiseRecords.configurations(page(snapshot.configurations.map(encoder.configuration)), context: context)
+        #expect(configurations.allSatisfy { $0.typeName != nil })
+        #expect(configurations.map { var item = $0; item.typeName = nil; return item } == snapshot.configurations)
         #expect(try ConnectWiseRecords.workTypes(page(snapshot.workTypes.map(encoder.workType)), context: context) == snapshot.workTypes)
         #expect(try ConnectWiseRecords.workRoles(page(snapshot.workRoles.map(encoder.workRole)), context: context) == snapshot.workRoles)
         // ConnectWise keeps a member's current cost and rate only: the decoded history is that one rate, from the
@@ -41,9 +43,19 @@ import Testing
         let typeIDs = Dictionary(uniqueKeysWithValues: Set(snapshot.agreements.map(\.typeName)).sorted().enumerated().map { ($1, $0 + 1) })
         let agreements = try ConnectWiseRecords.agreements(
             page(snapshot.agreements.map { encoder.agreement($0, typeID: typeIDs[$0.typeName]!) }), context: context)
-        // Known difference: ConnectWise agreements have no category (MSPs report by agreement type).
+        // Known difference: ConnectWise agreements have no category (MSPs report by agreement type). The mapping keeps
+        // only the structural billing model; the type's class is inferred from the synced agreements.
         let expected = snapshot.agreements.map { var agreement = $0; agreement.category = nil; return agreement }
-        #expect(agreements == expected)
+        func withoutModel(_ list: [Agreement]) -> [Agreement] { list.map { var agreement = $0; agreement.billingModel = .fixedFee; return agreement } }
+        #expect(withoutModel(agreements) == withoutModel(expected))
+        let billsLines = Set(snapshot.additions.filter { $0.unitPrice.amount > 0 }.map(\.agreementID))
+        for (type, group) in Dictionary(grouping: agreements, by: \.typeName) {
+            let usage = ClassificationUsage(
+                dimension: .agreementType, value: type, records: group.count, hints: Dictionary(group.map { ($0.billingModel.rawValue, 1) }, uniquingKeysWith: +),
+                withRecurringLines: group.filter { billsLines.contains($0.id) }.count)
+            let truth = Set(snapshot.agreements.filter { $0.typeName == type }.map(\.billingModel.rawValue))
+            #expect(truth == [ClassificationInference.infer(usage).className], "\(type)")
+        }
         #expect(try ConnectWiseRecords.additions(page(snapshot.additions.map(encoder.addition)), context: context) == snapshot.additions)
     }
 
@@ -57,7 +69,9 @@ import Testing
     @Test func timeExpensesTicketsAndProjects() throws {
         #expect(try ConnectWiseRecords.timeEntries(page(snapshot.timeEntries.map(encoder.timeEntry)), context: context) == snapshot.timeEntries)
         #expect(try ConnectWiseRecords.expenses(page(snapshot.expenses.map(encoder.expenseEntry)), context: context) == snapshot.expenses)
-        #expect(try ConnectWiseRecords.tickets(page(snapshot.tickets.map(encoder.ticket)), context: context) == snapshot.tickets)
+        // A ticket's class beyond project is its board's classification, not the ticket's.
+        #expect(try ConnectWiseRecords.tickets(page(snapshot.tickets.map(encoder.ticket)), context: context)
+            == snapshot.tickets.map { var ticket = $0; ticket.serviceClass = ticket.serviceClass == .project ? .project : .other; return ticket })
         #expect(try ConnectWiseRecords.projects(page(snapshot.projects.map(encoder.project)), context: context) == snapshot.projects)
     }
 

@@ -17,7 +17,7 @@ let mediumSnapshot = medium.snapshot()
 let mediumTruth = GroundTruth(mediumSnapshot)
 let mediumTenant = medium.tenant(id: "northwind")
 
-/// Stores every record of `snapshot` for `tenant`, as a completed sync would.
+/// Stores every record of `snapshot` for `tenant` and infers its classification, as a completed sync would.
 func load(_ snapshot: MSPSnapshot, tenant: Tenant, into store: Store) async throws {
     try await store.save(tenant)
     let at = snapshot.asOf
@@ -35,6 +35,7 @@ func load(_ snapshot: MSPSnapshot, tenant: Tenant, into store: Store) async thro
     try await store.upsert(tenant: tenant.id, snapshot.tickets, syncedAt: at)
     try await store.upsert(tenant: tenant.id, snapshot.projects, syncedAt: at)
     try await store.upsert(tenant: tenant.id, snapshot.opportunities, syncedAt: at)
+    try await store.inferClassification(tenant: tenant.id, now: at)
 }
 
 /// Ratios must agree within 1e-9; `nil` only with `nil`.

@@ -72,6 +72,23 @@ struct WebAppEndToEndTests {
                 }
                 #expect(page.body.contains("Sync complete"), "\(page.body)")
 
+                // "Check how we read your PSA": the classification inferred by the first sync; a change shows what moved.
+                #expect(page.body.contains("href=\"/c/\(id)/settings/classification\""))
+                let classification = try await browser.get("/c/\(id)/settings/classification")
+                #expect(classification.body.contains("data-dimension=\"ticketBoard\"") && classification.body.contains("data-dimension=\"workType\""))
+                #expect(classification.body.contains("data-value=\"Help Desk\"") && classification.body.contains("inferred"))
+                let moved = try await browser.post(
+                    "/c/\(id)/settings/classification", [("dimension", "ticketBoard"), ("value", "Help Desk"), ("class", "proactive")])
+                #expect(moved.body.contains("these numbers moved") && moved.body.contains("Reactive tickets"), "\(moved.body)")
+                #expect(try await store.classification(tenant: Tenant.ID(id)).contains { $0.value == "Help Desk" && $0.className == "proactive" && $0.origin == .confirmed })
+                let back = try await browser.post(
+                    "/c/\(id)/settings/classification", [("dimension", "ticketBoard"), ("value", "Help Desk"), ("class", "reactive")])
+                #expect(back.body.contains("these numbers moved"))
+                #expect(try await browser.post("/c/\(id)/settings/classification", [("dimension", "ticketBoard"), ("value", "No Such Board"), ("class", "reactive")]).status == .badRequest)
+                let confirmed = try await browser.post("/c/\(id)/settings/classification", [("confirm_all", "1")])
+                #expect(!confirmed.body.contains(">inferred<"))
+                #expect(try await browser.get("/c/\(id)/health").body.contains("/c/\(id)/settings/classification"))
+
                 // The dashboard's numbers are the engine's.
                 let tenant = try #require(try await store.tenant(Tenant.ID(id)))
                 let engine = KPIEngine(store: store, tenant: tenant)

@@ -12,13 +12,21 @@ public struct ConfigurationItem: SourceRecord, Hashable {
     public var updatedAt: Timestamp
     public var companyID: ID<Company>
     public var name: String
+    /// What the PSA's type name suggests, for display and per-node weights; whether the item is a managed endpoint is its
+    /// type's classification (``ClassificationDimension/configurationType``).
     public var kind: Kind
     public var active: Bool
+    /// The PSA's configuration type, as the MSP named it (`nil` in generated records: the simulators write one per kind).
+    public var typeName: String?
+
+    /// The value the item is classified by: its type name, else its kind.
+    public var classificationValue: String { typeName ?? kind.rawValue }
 
     public init(
         source: PSAKind, id: ID<ConfigurationItem>, updatedAt: Timestamp, companyID: ID<Company>, name: String,
-        kind: Kind, active: Bool
+        kind: Kind, active: Bool, typeName: String? = nil
     ) {
+        self.typeName = typeName
         self.source = source
         self.id = id
         self.updatedAt = updatedAt
