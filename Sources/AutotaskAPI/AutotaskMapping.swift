@@ -179,14 +179,17 @@ public enum AutotaskRecords {
         let projectID = item.taskID.flatMap { context.taskProject[$0] }
         let company = item.ticketID.flatMap { context.ticketCompany[$0] } ?? projectID.flatMap { context.projectCompany[$0] }
             ?? item.contractID.flatMap { context.contractCompany[$0] }
-        let start = try need(stamp(item.startDateTime), .timeEntries, "startDateTime", id: item.id)
+        // Start and stop times are optional (required only when the contract or settings ask for them): a time entry
+        // recorded as hours only starts at the start of its work date (UTC, as `dateWorked` is).
+        let workDate = try need(day(item.dateWorked), .timeEntries, "dateWorked", id: item.id)
+        let start = stamp(item.startDateTime) ?? workDate.start(in: utc)
         let resource = try need(item.resourceID, .timeEntries, "resourceID", id: item.id)
         return TimeEntry(
             source: .autotask, id: id(item.id), updatedAt: stamp(item.lastModifiedDateTime) ?? start, memberID: id(resource),
             companyID: id(company), chargeKind: kind, ticketID: id(item.ticketID ?? item.taskID), projectID: id(projectID),
             agreementID: id(item.contractID), workTypeID: id(item.billingCodeID), workRoleID: id(item.roleID),
             billableOption: AutotaskVocabulary.billableOption(isNonBillable: item.isNonBillable, showOnInvoice: item.showOnInvoice),
-            workDate: try need(day(item.dateWorked), .timeEntries, "dateWorked", id: item.id), startAt: start, endAt: stamp(item.endDateTime),
+            workDate: workDate, startAt: start, endAt: stamp(item.endDateTime),
             enteredAt: stamp(item.createDateTime) ?? start, actualHours: Hours(try need(item.hoursWorked, .timeEntries, "hoursWorked", id: item.id)),
             billedHours: Hours(item.hoursToBill ?? 0), hourlyRate: context.money(item.roleID.flatMap { context.roleRate[$0] }),
             hourlyCost: context.money(context.resourceCost[resource]))

@@ -50,6 +50,9 @@ public struct AutotaskSimulatorSettings: Sendable {
     public var zoneName = "America East"
     /// The database id zone lookup reports.
     public var ci = 20_264
+    /// Fields served as `null` on given items, by entity and item id: a real database's optional field left empty, or
+    /// an item missing what gives it meaning. What a client must survive (off by default).
+    public var nulledFields: [AutotaskEntity: [Int: [String]]] = [:]
     /// The first value of every picklist: tenant-specific, so hard-coded ids break.
     public var picklistFirstValue = 29_682_801 % 97
 

@@ -162,6 +162,13 @@ public actor SimulatedAutotaskTenant {
         out[.expenseItems] = expenseItems
 
         out = out.mapValues { list in list.sorted { ($0.member("id")?.intValue ?? 0) < ($1.member("id")?.intValue ?? 0) } }
+        for (entity, byID) in settings.nulledFields {
+            out[entity] = out[entity]?.map { item in
+                guard case .object(var members) = item, let id = item.member("id")?.intValue, let names = byID[id] else { return item }
+                for name in names { members[name] = .null }
+                return .object(members)
+            }
+        }
         let fields = Dictionary(uniqueKeysWithValues: AutotaskEntity.allCases.map { ($0, encoder.picklists.fields(for: $0)) })
         return (out, fields)
     }

@@ -41,6 +41,9 @@ extension KPIEngine {
                     WHERE m.tenant_id = \(bind: tenant) AND m.deleted_at_ms IS NULL AND NOT EXISTS (
                         SELECT 1 FROM member_rates r WHERE r.tenant_id = m.tenant_id AND r.source = m.source
                           AND r.member_id = m.source_id AND r.hourly_cost_micros IS NOT NULL)
+                      AND EXISTS (
+                        SELECT 1 FROM time_entries t WHERE t.tenant_id = m.tenant_id AND t.source = m.source
+                          AND t.member_id = m.source_id AND t.deleted_at_ms IS NULL)
                     """)),
             HealthFinding(
                 check: .workTypesWithZeroMultiplier, title: "Work types with a cost multiplier of 0",
@@ -72,8 +75,11 @@ extension KPIEngine {
                 impact: "Their hours and cost count twice: in the agreement's and in the project's profitability.",
                 fix: "Charge project work to the project only (remove the agreement from the entry or the project ticket).",
                 records: try await ids("""
-                    SELECT source_id AS id FROM time_entries
-                    WHERE tenant_id = \(bind: tenant) AND deleted_at_ms IS NULL AND agreement_id IS NOT NULL AND project_id IS NOT NULL
+                    SELECT t.source_id AS id FROM time_entries t
+                    WHERE t.tenant_id = \(bind: tenant) AND t.deleted_at_ms IS NULL AND t.agreement_id IS NOT NULL AND t.project_id IS NOT NULL
+                      AND NOT EXISTS (
+                        SELECT 1 FROM projects p WHERE p.tenant_id = t.tenant_id AND p.source = t.source AND p.source_id = t.project_id
+                          AND p.agreement_id = t.agreement_id)
                     """)),
             HealthFinding(
                 check: .lateTimeEntries, title: "Time entered 72 hours or more after the work ended",

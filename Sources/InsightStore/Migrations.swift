@@ -24,6 +24,7 @@ extension Migration {
         Migration(id: "0011_login_failures_by_address", apply: addLoginFailureAddress),
         Migration(id: "0012_cursor_lanes", apply: addCursorLanes),
         Migration(id: "0013_classifications", apply: createClassifications),
+        Migration(id: "0014_sync_run_rejections", apply: addSyncRunRejections),
     ]
 }
 
@@ -449,4 +450,10 @@ private func createRecordTable(
         .run()
     // The PSA's own configuration type name, classified as a managed endpoint or not.
     try await db.alter(table: "configurations").column("type_name", type: .text).run()
+}
+
+/// Items a stream could not read as records are left out alone and counted in the run log, with the first reasons.
+@Sendable private func addSyncRunRejections(_ db: any SQLDatabase) async throws {
+    try await db.alter(table: "sync_runs").column("rejected", type: .bigint).run()
+    try await db.alter(table: "sync_runs").column("rejections", type: .text).run()
 }

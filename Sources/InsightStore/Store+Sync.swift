@@ -103,6 +103,13 @@ public struct SyncRunEntry: Sendable, Equatable {
     public var status: Status
     /// What went wrong and how to fix it, for a failed stream.
     public var error: String?
+    /// Items the PSA sent that could not be read as records (a field without which the record has no meaning was
+    /// missing): left out alone, the rest of their page stored.
+    public var rejected: Int = 0
+    /// Why, for the first ``maximumRejections`` of them ("TimeEntries: item 12 has no resourceID").
+    public var rejections: [String] = []
+    /// How many rejection reasons an entry keeps.
+    public static let maximumRejections = 20
 
     public init(
         runID: String, tenant: Tenant.ID, source: PSAKind, stream: String, kind: Kind, worker: String, startedAt: Timestamp,
@@ -240,7 +247,8 @@ extension Store {
             ("tenant_id", entry.tenant.rawValue), ("source", entry.source.rawValue), ("kind", entry.kind.rawValue),
             ("worker", entry.worker), ("started_at_ms", entry.startedAt.rawValue), ("finished_at_ms", entry.finishedAt?.rawValue),
             ("expected", entry.expected), ("records", entry.records), ("deleted", entry.deleted), ("requests", entry.requests),
-            ("status", entry.status.rawValue), ("error", entry.error),
+            ("status", entry.status.rawValue), ("error", entry.error), ("rejected", entry.rejected),
+            ("rejections", entry.rejections.isEmpty ? nil : entry.rejections.joined(separator: "\n")),
         ]
         try await db.insert(into: "sync_runs")
             .columns(["run_id", "stream"] + values.map(\.0))
@@ -261,13 +269,16 @@ extension Store {
                 .orderBy("started_at_ms", .descending).orderBy("stream").limit(limit).all()
                 .map { row in
                     let reader = RowReader(row: row, table: "sync_runs")
-                    return SyncRunEntry(
+                    var entry = SyncRunEntry(
                         runID: try reader.string("run_id"), tenant: tenant, source: try reader.source(),
                         stream: try reader.string("stream"), kind: try reader.enumeration("kind"), worker: try reader.string("worker"),
                         startedAt: try reader.timestamp("started_at_ms"), finishedAt: try reader.optionalTimestamp("finished_at_ms"),
                         expected: try reader.optionalInt("expected"), records: try reader.int("records"),
                         deleted: try reader.int("deleted"), requests: try reader.int("requests"),
                         status: try reader.enumeration("status"), error: try reader.optionalString("error"))
+                    entry.rejected = try reader.optionalInt("rejected") ?? 0
+                    entry.rejections = try reader.optionalString("rejections").map { $0.components(separatedBy: "\n") } ?? []
+                    return entry
                 }
         }
     }

@@ -184,7 +184,7 @@ struct AutotaskSource: SyncSource {
             let modifiedField = run.since == nil ? nil : entity.lastModifiedField
             /// Reads `Item`s page by page, maps each page with `map` (which may read more) and stores it.
             func readPages<Item: AutotaskItem, R: StoredRecord>(
-                _ type: Item.Type, _ map: @escaping @Sendable ([Item]) async throws -> (records: [R], requests: Int)
+                _ type: Item.Type, _ map: @escaping @Sendable ([Item]) async throws -> Mapped<R>
             ) async throws {
                 if let lanes = run.lanes {
                     try await readLanes(entity, lanes, run: run, Item.self, map, store: store)
@@ -208,11 +208,13 @@ struct AutotaskSource: SyncSource {
                             modified.map { known[String(item.id)] != Timestamp($0) } ?? true
                         }.map(\.item)
                     }
-                    let (records, requests) = changed.isEmpty ? ([], 0) : try await map(changed)
-                    var page = StreamPage(records)
-                    // Records a mapping leaves out (billing codes that are not work types…) still move the cursor.
+                    let mapped = changed.isEmpty ? Mapped<R>() : try await map(changed)
+                    var page = StreamPage(mapped.records)
+                    // Records a mapping leaves out (billing codes that are not work types, rejected items…) still move
+                    // the cursor.
                     page.lastID = items.map(\.id).max().map(String.init)
-                    page.requests = 1 + requests
+                    page.requests = 1 + mapped.requests
+                    page.rejected = mapped.rejected
                     if listIDs { seen.formUnion(items.map { String($0.id) }) }
                     try await store(page)
                 })
@@ -246,7 +248,7 @@ struct AutotaskSource: SyncSource {
         /// for the next, so memory holds a page a range); each page is tagged with its range.
         func readLanes<Item: AutotaskItem, R: StoredRecord>(
             _ entity: AutotaskEntity, _ lanes: [SyncCursor.Lane], run: SyncCursor.Run, _ type: Item.Type,
-            _ map: @escaping @Sendable ([Item]) async throws -> (records: [R], requests: Int), store: (StreamPage) async throws -> Void
+            _ map: @escaping @Sendable ([Item]) async throws -> Mapped<R>, store: (StreamPage) async throws -> Void
         ) async throws {
             let (pages, handOver) = AsyncStream<(page: StreamPage, stored: Int)>.makeStream()
             // A range waits until its page is stored. If the stream ends first (the reading task cancelled: an
@@ -264,10 +266,11 @@ struct AutotaskSource: SyncSource {
                             try await connector.pages(entity, query: query, decode: { (page: AutotaskPage) throws(AutotaskDecodingError) in
                                 try page.decode(Item.self)
                             }, body: { (items: [Item]) in
-                                let (records, requests) = items.isEmpty ? ([], 0) : try await map(items)
-                                var page = StreamPage(records)
+                                let mapped = items.isEmpty ? Mapped<R>() : try await map(items)
+                                var page = StreamPage(mapped.records)
                                 page.lastID = items.map(\.id).max().map(String.init)
-                                page.requests = 1 + requests
+                                page.requests = 1 + mapped.requests
+                                page.rejected = mapped.rejected
                                 page.lane = index
                                 let stored = await withCheckedContinuation { continuation in
                                     let key = waiting.add(continuation)
@@ -314,9 +317,9 @@ struct AutotaskSource: SyncSource {
 
         func mapped<Item, R>(
             _ items: [Item], _ entity: AutotaskEntity?, _ map: (Item, AutotaskContext) throws(AutotaskDecodingError) -> R?
-        ) async throws -> (records: [R], requests: Int) {
+        ) async throws -> Mapped<R> {
             let (context, requests) = try await context(entity)
-            return (try items.compactMap { item throws(AutotaskDecodingError) in try map(item, context) }, requests)
+            return Mapped(items, requests: requests) { item throws(AutotaskDecodingError) in try map(item, context) }
         }
 
         /// Every item of `Item` whose `field` is one of `values`, a chunk of values per query.
@@ -339,62 +342,57 @@ struct AutotaskSource: SyncSource {
         }
 
         /// Contracts, with the hours of their blocks.
-        func agreements(_ items: [AutotaskContract]) async throws -> (records: [Agreement], requests: Int) {
+        func agreements(_ items: [AutotaskContract]) async throws -> Mapped<Agreement> {
             let (context, picklistRequests) = try await context(.contracts)
             let (blocks, requests) = try await children(AutotaskContractBlock.self, "contractID", in: items.map(\.id))
             var hours: [Int: Decimal] = [:]
             for block in blocks { if let contract = block.contractID { hours[contract, default: 0] += block.hours ?? 0 } }
-            let records = try items.map { item throws(AutotaskDecodingError) in
+            return Mapped(items, requests: picklistRequests + requests) { item throws(AutotaskDecodingError) in
                 try AutotaskRecords.agreement(item, blockHours: hours[item.id], context)
             }
-            return (records, picklistRequests + requests)
         }
 
         /// Invoices, with what their billing items tie them to (agreement, project, recurring service).
-        func invoices(_ items: [AutotaskInvoice]) async throws -> (records: [Invoice], requests: Int) {
+        func invoices(_ items: [AutotaskInvoice]) async throws -> Mapped<Invoice> {
             var (context, picklistRequests) = try await context(.billingItems)
             let (billingItems, requests) = try await children(AutotaskBillingItem.self, "invoiceID", in: items.map(\.id))
             for item in billingItems { context.note(item) }
-            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.invoice(item, context) }
-            return (records, picklistRequests + requests)
+            return Mapped(items, requests: picklistRequests + requests) { item throws(AutotaskDecodingError) in try AutotaskRecords.invoice(item, context) }
         }
 
         /// Contract services, with their unit periods and the names of their services.
-        func additions(_ items: [AutotaskContractService]) async throws -> (records: [AgreementAddition], requests: Int) {
+        func additions(_ items: [AutotaskContractService]) async throws -> Mapped<AgreementAddition> {
             var context = AutotaskContext(currency: source.tenant.baseCurrency)
             let (units, unitRequests) = try await children(AutotaskContractServiceUnit.self, "contractServiceID", in: items.map(\.id))
             // The latest unit period of each service, as a read of the whole entity would leave it.
             for unit in units { if let service = unit.contractServiceID { context.serviceUnits[service] = unit } }
             let (services, serviceRequests) = try await children(AutotaskService.self, "id", in: items.compactMap(\.serviceID))
             for service in services { context.serviceName[service.id] = service.name }
-            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.addition(item, context) }
-            return (records, unitRequests + serviceRequests)
+            return Mapped(items, requests: unitRequests + serviceRequests) { item throws(AutotaskDecodingError) in try AutotaskRecords.addition(item, context) }
         }
 
         /// Expense items, with the submitter of their reports.
-        func expenses(_ items: [AutotaskExpenseItem]) async throws -> (records: [ExpenseEntry], requests: Int) {
+        func expenses(_ items: [AutotaskExpenseItem]) async throws -> Mapped<ExpenseEntry> {
             var context = AutotaskContext(currency: source.tenant.baseCurrency)
             let (reports, requests) = try await children(AutotaskExpenseReport.self, "id", in: items.compactMap(\.expenseReportID))
             for report in reports { context.reportSubmitter[report.id] = report.submitterID }
-            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.expense(item, context) }
-            return (records, requests)
+            return Mapped(items, requests: requests) { item throws(AutotaskDecodingError) in try AutotaskRecords.expense(item, context) }
         }
 
         /// Tasks, with the company of their project (already synced).
-        func tasks(_ items: [AutotaskTask]) async throws -> (records: [Ticket], requests: Int) {
+        func tasks(_ items: [AutotaskTask]) async throws -> Mapped<Ticket> {
             var (context, requests) = try await context(.tasks)
             let projects = try await source.store.records(
                 tenant: tenant, Project.self, source: .autotask, ids: items.compactMap(\.projectID).map { ID<Project>(String($0)) })
             for project in projects {
                 if let id = Int(project.id.rawValue), let company = Int(project.companyID.rawValue) { context.projectCompany[id] = company }
             }
-            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.task(item, context) }
-            return (records, requests)
+            return Mapped(items, requests: requests) { item throws(AutotaskDecodingError) in try AutotaskRecords.task(item, context) }
         }
 
         /// Time entries, with their ticket's or task's company, their contract's company, their role's rate and their
         /// resource's cost (all already synced).
-        func timeEntries(_ items: [AutotaskTimeEntry]) async throws -> (records: [TimeEntry], requests: Int) {
+        func timeEntries(_ items: [AutotaskTimeEntry]) async throws -> Mapped<TimeEntry> {
             var (context, requests) = try await context(.timeEntries)
             let store = source.store
             func int(_ text: String) -> Int? { Int(text) }
@@ -423,8 +421,7 @@ struct AutotaskSource: SyncSource {
             for member in members {
                 if let id = int(member.id.rawValue) { context.resourceCost[id] = member.rates.first?.hourlyCost?.amount }
             }
-            let records = try items.map { item throws(AutotaskDecodingError) in try AutotaskRecords.timeEntry(item, context) }
-            return (records, requests)
+            return Mapped(items, requests: requests) { item throws(AutotaskDecodingError) in try AutotaskRecords.timeEntry(item, context) }
         }
 
         // MARK: Deletions
@@ -521,3 +518,27 @@ final class HandOvers: @unchecked Sendable {
     }
 }
 
+
+/// A page of items mapped to records one at a time: an item the mapping refuses (a field without which the record has no
+/// meaning is missing) is left out and named, and the rest of the page is stored. One bad item never stops a stream.
+struct Mapped<R: Sendable>: Sendable {
+    var records: [R] = []
+    /// Requests the mapping took (children, lookups, picklists).
+    var requests = 0
+    /// Why each refused item was left out.
+    var rejected: [String] = []
+
+    init() {}
+
+    init<Item>(_ items: [Item], requests: Int, _ map: (Item) throws(AutotaskDecodingError) -> R?) {
+        self.requests = requests
+        records.reserveCapacity(items.count)
+        for item in items {
+            do {
+                if let record = try map(item) { records.append(record) }
+            } catch {
+                rejected.append("\(error.entity): \(error.reason)")
+            }
+        }
+    }
+}

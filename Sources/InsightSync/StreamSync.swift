@@ -72,6 +72,8 @@ struct StreamPage: Sendable {
     var requests = 1
     /// The lane of a split read (an index into the run's `lanes`) the page belongs to.
     var lane: Int?
+    /// Why each item the mapping could not read was left out of the page (the rest is stored).
+    var rejected: [String] = []
     let write: @Sendable (Tenant.ID, Timestamp, any SQLDatabase) async throws -> Void
 
     init<R: StoredRecord>(_ records: [R]) {
@@ -312,6 +314,8 @@ private struct StreamRun<Source: SyncSource> {
         cursor.inProgress = run
         entry.records = run.recordsDone
         entry.requests += page.requests
+        entry.rejected += page.rejected.count
+        entry.rejections += page.rejected.prefix(max(0, SyncRunEntry.maximumRejections - entry.rejections.count))
         let (saved, logged, clock, tenant) = (cursor, entry, sync.clock, tenant)
         // Stamped inside the transaction, so that on SQLite (one writer) stamps follow commit order.
         let now = try await store.withTransaction { db in

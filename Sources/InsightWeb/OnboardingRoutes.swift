@@ -290,13 +290,18 @@ extension WebApp {
         }
         let history = try await store.syncRuns(tenant: tenant.id, limit: 30)
         let historyRows: [HTML] = history.map { entry in
-            "<tr><td>\(Format.date(entry.startedAt))</td><td>\(entry.stream)</td><td>\(entry.kind.rawValue)</td><td class=\"num\">\(entry.records)</td><td>\(entry.status.rawValue)</td><td>\(entry.error ?? "")</td></tr>"
+            // Items left out alone (a field without which the record has no meaning was missing), with the first reasons.
+            let rejected: HTML? = entry.rejected == 0 ? nil : """
+                <details class="rejected"><summary>\(entry.rejected) item\(entry.rejected == 1 ? "" : "s") left out</summary>\
+                <ul>\(entry.rejections.map { HTML("<li>\($0)</li>") })</ul></details>
+                """
+            return "<tr><td>\(Format.date(entry.startedAt))</td><td>\(entry.stream)</td><td>\(entry.kind.rawValue)</td><td class=\"num\">\(entry.records)</td><td>\(entry.status.rawValue)</td><td>\(entry.error ?? "")\(rejected)</td></tr>"
         }
         let start: HTML = running ? "" : "<form method=\"post\" action=\"/c/\(id)/sync\">\(Layout.csrf(context.csrfToken))<button>Sync now</button></form>"
         let onboarding: HTML? = try await nextStep(for: tenant) == .sync ? stepsBar(current: .sync) : nil
         let page = Layout.page(title: "Sync", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: "sync"), """
             \(onboarding)<h1>Sync with \(tenant.psa.displayName)</h1>\(live)\(start)
-            <h2>Recent runs</h2><table><thead><tr><th>Started</th><th>Stream</th><th>Kind</th><th class="num">Records</th><th>Status</th><th>Error</th></tr></thead><tbody>\(historyRows)</tbody></table>
+            <h2>Recent runs</h2><table><thead><tr><th>Started</th><th>Stream</th><th>Kind</th><th class="num">Records</th><th>Status</th><th>Error or items left out</th></tr></thead><tbody>\(historyRows)</tbody></table>
             """)
         var response = try page.response(from: request, context: context)
         // A refresh header, not a script: the page works without JavaScript.

@@ -156,6 +156,12 @@ final class ProgressPrinter: Sendable {
         for skipped in report.skipped {
             lines.append("skipped \(skipped.stream): \(skipped.reason)")
         }
+        for entry in report.entries where entry.rejected > 0 {
+            lines.append("\(entry.stream): \(entry.rejected) item\(entry.rejected == 1 ? "" : "s") left out, the rest stored: " + entry.rejections.prefix(3).joined(separator: "; "))
+        }
+        if report.classificationChanges > 0 {
+            lines.append("\(report.classificationChanges) boards, agreement types or work types newly classified: check them with `psa-insight classify`.")
+        }
         return lines
     }
 }

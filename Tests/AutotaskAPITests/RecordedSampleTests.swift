@@ -1,4 +1,5 @@
 import AutotaskAPI
+import InsightCore
 import Foundation
 import Testing
 
@@ -124,6 +125,19 @@ import Testing
         #expect(entry.contractID == 29_683_374)
         #expect(entry.dateWorked != nil)
         #expect(entry.hoursWorked != nil)
+    }
+
+    /// Autotask lets a time entry be recorded as hours only (start and stop times are required only when the
+    /// contract or the company's settings ask for them): it maps, dated by `dateWorked`.
+    @Test func aTimeEntryRecordedAsHoursOnlyMaps() throws {
+        var entry = try Self.item("TimeEntries_item", as: AutotaskTimeEntry.self)
+        entry.startDateTime = nil
+        entry.endDateTime = nil
+        let record = try AutotaskRecords.timeEntry(entry, AutotaskContext(currency: .usd))
+        #expect(record.workDate == CalendarDate(iso: "2020-01-29"))
+        #expect(record.actualHours == Hours(Decimal(string: "3.5")!))
+        #expect(record.startAt == CalendarDate(iso: "2020-01-29")!.start(in: TimeZone(identifier: "UTC")!))
+        #expect(record.endAt == nil)
     }
 
     @Test func invalidIntegrationCodeError() throws {

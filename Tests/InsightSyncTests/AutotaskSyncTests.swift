@@ -120,6 +120,33 @@ struct AutotaskSyncTests {
         }
     }
 
+    /// An item without what gives it meaning (a time entry without its resource) is left out alone and named in the run
+    /// log; an entry recorded as hours only (no start or stop time: optional in Autotask) is stored; the stream succeeds.
+    @Test func oneBadItemIsRejectedAloneAndTheStreamGoesOn() async throws {
+        let snapshot = autotaskBusiness.snapshot()
+        let ids = snapshot.timeEntries.compactMap { Int($0.id.rawValue) }.sorted()
+        let (broken, hoursOnly) = (ids[10], ids[ids.count - 20])
+        var settings = AutotaskSimulatorSettings()
+        settings.nulledFields = [.timeEntries: [broken: ["resourceID"], hoursOnly: ["startDateTime", "endDateTime"]]]
+        try await withAutotask(settings) { _, connector in
+            try await TestDatabase.sqlite.withFreshStore { store in
+                let report = try await sync(store, connector)
+                #expect(report.succeeded, "\(report.failures.map { ($0.stream, $0.error ?? "") })")
+                let entry = try #require(report.entries.first { $0.stream == AutotaskEntity.timeEntries.rawValue })
+                #expect(entry.rejected == 1)
+                #expect(entry.rejections == ["TimeEntries: item \(broken) has no resourceID"])
+                let stored = try await store.all(tenant: autotaskTenant.id, TimeEntry.self, source: .autotask)
+                #expect(stored.count == snapshot.timeEntries.count - 1)
+                #expect(!stored.contains { $0.id.rawValue == String(broken) })
+                let original = try #require(snapshot.timeEntries.first { $0.id.rawValue == String(hoursOnly) })
+                let hours = try #require(stored.first { $0.id.rawValue == String(hoursOnly) })
+                #expect(hours.endAt == nil && hours.actualHours == original.actualHours && hours.workDate == original.workDate)
+                let logged = try await store.syncRuns(tenant: autotaskTenant.id).first { $0.stream == AutotaskEntity.timeEntries.rawValue }
+                #expect(logged?.rejected == 1 && logged?.rejections == entry.rejections)
+            }
+        }
+    }
+
     @Test func anInterruptedSyncResumesAfterTheLastCommittedPage() async throws {
         try await withAutotask { _, connector in
             let expected = try await TestDatabase.sqlite.withFreshStore { store in
