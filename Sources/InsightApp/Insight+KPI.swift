@@ -22,11 +22,12 @@ extension Insight {
         tenant.calendar.month(of: now).advanced(by: -1)
     }
 
-    /// The scorecard of `month` (default: the last complete month) for the tenant named `name`.
+    /// The scorecard of `month` (default: the last complete month, or the last invoiced one when the data ends earlier:
+    /// ``KPIEngine/defaultMonth(now:)``) for the tenant named `name`.
     public static func scorecard(store: Store, tenant name: String?, month: YearMonth?) async throws -> ScorecardReport {
         let tenant = try await findTenant(name, in: store)
-        let month = month ?? lastCompleteMonth(for: tenant)
         let engine = KPIEngine(store: store, tenant: tenant)
+        let month = if let month { month } else { try await engine.defaultMonth() }
         let trend = try await engine.trend(from: month.advanced(by: -1), to: month)
         return ScorecardReport(
             tenant: tenant, month: month, current: trend[1], previous: trend[0],

@@ -95,6 +95,15 @@ public struct KPIEngine: Sendable {
         }
     }
 
+    /// The month dashboards and the scorecard open on: the last complete month in the company's time zone, or the month
+    /// of its latest invoice when its data ends earlier (a PSA that stopped invoicing, the demo business). Never the
+    /// month in progress, and never a month with no invoices after one that has them.
+    public func defaultMonth(now: Timestamp = .now) async throws -> YearMonth {
+        let lastComplete = tenant.calendar.month(of: now).advanced(by: -1)
+        guard let latest = try await latestInvoicedMonth() else { return lastComplete }
+        return min(latest, lastComplete)
+    }
+
     /// The month of the company's latest invoice, if it has any: the last month with numbers to show.
     public func latestInvoicedMonth() async throws -> YearMonth? {
         let rows = try await query("""

@@ -15,7 +15,7 @@ extension WebApp {
         }
         router.get("/api/v1/companies/:tenant/scorecard") { request, context -> Response in
             let tenant = try await apiTenant(request, context)
-            let month = try month(request, tenant)
+            let month = try await month(request, tenant)
             let engine = KPIEngine(store: store, tenant: tenant)
             let card = try await engine.scorecard(month)
             let kpis = KPICatalogue.scorecard.map { APIValue(id: $0.id, name: $0.name.trimmingCharacters(in: .whitespaces), unit: $0.unit.rawValue, value: $0.value(in: card)) }
@@ -24,7 +24,7 @@ extension WebApp {
         router.get("/api/v1/companies/:tenant/kpis/:kpi") { request, context -> Response in
             let tenant = try await apiTenant(request, context)
             guard let id = context.parameters.get("kpi"), let kpi = KPICatalogue.scorecard.first(where: { $0.id == id }) else { throw WebError.notFound }
-            let (first, last) = try range(request, tenant)
+            let (first, last) = try await range(request, tenant)
             let trend = try await KPIEngine(store: store, tenant: tenant).trend(from: first, to: last)
             return try json(APISeries(company: tenant.id.rawValue, kpi: kpi.id, unit: kpi.unit.rawValue, currency: tenant.baseCurrency.rawValue,
                                       points: trend.map { APIPoint(month: $0.month.description, value: kpi.value(in: $0)) }))

@@ -55,18 +55,19 @@ extension WebApp {
         }
     }
 
-    /// The month a page shows: `?month=YYYY-MM`, else the last complete month in the company's time zone.
-    func month(_ request: Request, _ tenant: Tenant) throws -> YearMonth {
+    /// The month a page shows: `?month=YYYY-MM`, else the company's default month (``KPIEngine/defaultMonth(now:)``:
+    /// the last complete month, or the last one invoiced when the data ends earlier).
+    func month(_ request: Request, _ tenant: Tenant) async throws -> YearMonth {
         if let text = request.uri.queryParameters["month"], !text.isEmpty {
             guard let month = YearMonth(text) else { throw WebError.invalidField("'\(text)' is not a month: use YYYY-MM.") }
             return month
         }
-        return tenant.calendar.month(of: .now).advanced(by: -1)
+        return try await KPIEngine(store: store, tenant: tenant).defaultMonth()
     }
 
     /// A period picker: first and last month.
-    func range(_ request: Request, _ tenant: Tenant) throws -> (YearMonth, YearMonth) {
-        let last = try month(request, tenant)
+    func range(_ request: Request, _ tenant: Tenant) async throws -> (YearMonth, YearMonth) {
+        let last = try await month(request, tenant)
         let months = Int(request.uri.queryParameters["months"] ?? "") ?? 12
         guard (1...60).contains(months) else { throw WebError.invalidField("Show 1 to 60 months.") }
         return (last.advanced(by: -(months - 1)), last)
@@ -114,7 +115,7 @@ extension WebApp {
             case .sync, .account, .company: throw WebRedirect(to: "/c/\(tenant.id.rawValue)/sync")
             }
         }
-        let month = try month(request, tenant)
+        let month = try await month(request, tenant)
         let data = try await cache.value(tenant: tenant.id, key: "home|\(month)") { [store] in
             try await Self.homeData(store: store, tenant: tenant, month: month)
         }
@@ -144,7 +145,7 @@ extension WebApp {
             return "<tr><td>\(name)</td><td class=\"num\">\(value(kpi.value(in: current), unit: kpi.unit, currency: tenant.baseCurrency))</td><td class=\"num\">\(value(kpi.value(in: previous), unit: kpi.unit, currency: tenant.baseCurrency))</td></tr>"
         }
         return Layout.page(title: "Home", user: user, csrf: context.csrfToken, nav: .init(tenant: tenant, current: ""), """
-            <h1>\(tenant.name): \(monthName(month))</h1>\(monthPicker("/c/\(tenant.id.rawValue)/", month: month))
+            <h1 data-month="\(month.description)">\(tenant.name): \(monthName(month))</h1>\(monthPicker("/c/\(tenant.id.rawValue)/", month: month))
             <section class="tiles" aria-label="Scorecard">\(tiles)</section>
             \(warnings.isEmpty ? nil : HTML("<section class=\"card\"><h2>Data-health warnings</h2><ul>\(warnings)</ul></section>"))
             <section class="card">\(revenueChart)</section>
@@ -252,7 +253,7 @@ extension WebApp {
 
     private func agreements(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         // The rows and their rendered table are computed once per data version: they are the same for every user.
         let view = try await cache.value(tenant: tenant.id, key: "agreements|\(first)|\(last)") { [store] in
             try await Self.agreementsView(store: store, tenant: tenant, first: first, last: last)
@@ -313,7 +314,7 @@ extension WebApp {
     /// The records behind one agreement's row: its invoices and its time by member.
     private func agreementDetail(_ request: Request, _ context: WebContext) async throws -> HTML {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         guard let id = context.parameters.get("agreement"),
             let detail = try await KPIEngine(store: store, tenant: tenant).agreementDetail(ID(id), from: first, to: last)
         else { throw WebError.notFound }
@@ -341,7 +342,7 @@ extension WebApp {
     /// The records behind one client's row: its agreements, invoices and time by member.
     private func clientDetail(_ request: Request, _ context: WebContext) async throws -> HTML {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         guard let id = context.parameters.get("client"),
             let detail = try await KPIEngine(store: store, tenant: tenant).clientDetail(ID(id), from: first, to: last)
         else { throw WebError.notFound }
@@ -375,7 +376,7 @@ extension WebApp {
 
     private func clients(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let segment = parameter(request, "segment")
         let rows = try await cache.value(tenant: tenant.id, key: "clients|\(first)|\(last)") { [store] in
             try await KPIEngine(store: store, tenant: tenant).clientProfits(from: first, to: last)
@@ -453,7 +454,7 @@ extension WebApp {
     /// A KPI-by-month table over the chosen months, with a chart of the page's lead KPI and a CSV export.
     private func trendPage(_ request: Request, _ context: WebContext, page: TrendPage) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let trend = try await cache.value(tenant: tenant.id, key: "trend|\(first)|\(last)") { [store] in
             try await KPIEngine(store: store, tenant: tenant).trend(from: first, to: last)
         }
@@ -555,7 +556,7 @@ extension WebApp {
 
     private func receivables(_ request: Request, _ context: WebContext) async throws -> HTML {
         let (tenant, user, _) = try await company(context)
-        let month = try month(request, tenant)
+        let month = try await month(request, tenant)
         let engine = KPIEngine(store: store, tenant: tenant)
         let ageing = try await engine.receivablesAgeing(on: month.lastDay)
         let clients = try await engine.receivablesByClient(on: month.lastDay)

@@ -12,7 +12,7 @@ extension WebApp {
 
     private func people(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let rows = try await cache.value(tenant: tenant.id, key: "people|\(first)|\(last)") { [store] in
             try await KPIEngine(store: store, tenant: tenant).memberKPIs(from: first, to: last)
         }

@@ -71,7 +71,7 @@ extension WebApp {
 
     private func products(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let items = try await cache.value(tenant: tenant.id, key: "products|\(first)|\(last)") { [store] in
             try await KPIEngine(store: store, tenant: tenant).productMargins(from: first, to: last)
         }
@@ -114,7 +114,7 @@ extension WebApp {
 
     private func pricing(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let month = try self.month(request, tenant)
+        let month = try await self.month(request, tenant)
         let gaps = try await cache.value(tenant: tenant.id, key: "pricing|\(month)") { [store] in
             try await KPIEngine(store: store, tenant: tenant).clientPriceGaps(endingIn: month)
         }.filter { !$0.invoicedLabor.isZero || !$0.shadowBillable.isZero }.sorted { $0.gap.amount < $1.gap.amount }
@@ -160,7 +160,7 @@ extension WebApp {
 
     private func mrrBridge(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let month = try self.month(request, tenant)
+        let month = try await self.month(request, tenant)
         let trend = try await KPIEngine(store: store, tenant: tenant).trend(from: month.advanced(by: -11), to: month)
         if csv {
             return CSV.response(

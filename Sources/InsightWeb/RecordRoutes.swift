@@ -53,7 +53,7 @@ extension WebApp {
 
     private func time(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let (member, client, agreement) = (parameter(request, "member"), parameter(request, "client"), parameter(request, "agreement"))
         let project = parameter(request, "project")
         let model: Agreement.BillingModel? = try choice(request, "model", Dictionary(uniqueKeysWithValues: Agreement.BillingModel.allCases.map { ($0.rawValue, $0) }))
@@ -118,7 +118,7 @@ extension WebApp {
 
     private func tickets(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let today = tenant.calendar.day(of: .now)
         let spanName = parameter(request, "span").isEmpty ? "opened" : parameter(request, "span")
         let age = parameter(request, "age")
@@ -193,7 +193,7 @@ extension WebApp {
 
     private func deals(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let (first, last) = try range(request, tenant)
+        let (first, last) = try await range(request, tenant)
         let outcome = try choice(request, "outcome", Dictionary(uniqueKeysWithValues: Opportunity.Outcome.allCases.map { ($0.rawValue, $0) })) ?? .won
         let lines = try await KPIEngine(store: store, tenant: tenant).deals(outcome, from: first, to: last)
         if csv {
@@ -240,7 +240,7 @@ extension WebApp {
 
     private func openInvoices(_ request: Request, _ context: WebContext, csv: Bool) async throws -> Response {
         let (tenant, user, _) = try await company(context)
-        let month = try month(request, tenant)
+        let month = try await month(request, tenant)
         let client = parameter(request, "client")
         let bucket = parameter(request, "bucket")
         guard bucket.isEmpty || ReceivablesAgeing.buckets.contains(bucket) else {

@@ -60,6 +60,8 @@ struct Serve: AsyncParsableCommand {
             if failed > 0 { throw ExitCode(2) }
             return
         }
+        // Before anything else: a port in use is said at once, not after the store is opened.
+        try reportingErrors { try Insight.checkCanListen(host: web.host, port: web.port) }
         var serveOptions = web.serveOptions(configuration)
         serveOptions.syncEveryMinutes = syncEvery > 0 ? syncEvery : nil
         let settings = serveOptions
@@ -90,6 +92,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The simulated business's seed.") var seed: UInt64 = 42
 
     func run() async throws {
+        // Before anything else: a port in use is said at once, not after generating and syncing the business.
+        try reportingErrors { try Insight.checkCanListen(host: web.host, port: web.port) }
         var storeOptions = options
         if storeOptions.databaseURL == nil, ProcessInfo.processInfo.environment["DATABASE_URL"] == nil {
             let directory = try AppConfiguration.resolve(dataDirectory: options.dataDir).dataDirectory

@@ -1,15 +1,9 @@
-import AsyncHTTPClient
-import AutotaskSimulator
-import ConnectWiseSimulator
 import Foundation
-import HummingbirdTesting
-import InsightConnectors
 import InsightCore
 import InsightMetrics
 import InsightStore
 import InsightSync
 import InsightTestSupport
-import Logging
 import MSPModel
 import Testing
 
@@ -27,69 +21,46 @@ struct CrossPSAScorecardTests {
         let truth = GroundTruth(business.snapshot())
         let connectWiseTenant = business.tenant(id: "msp-connectwise")
         let autotaskTenant = autotaskBusiness.tenant(id: "msp-autotask")
-        let site = SimulatedSite(business: business, settings: ConnectWiseSimulatorSettings())
-        let simulated = SimulatedAutotaskTenant(business: autotaskBusiness, settings: AutotaskSimulatorSettings())
-        try await ConnectWiseSimulator.application(site: site, port: 0).test(.live) { connectWiseClient in
-            try await AutotaskSimulator.application(tenant: simulated, port: 0).test(.live) { autotaskClient in
-                let connectWisePort = try #require(connectWiseClient.port)
-                let autotaskPort = try #require(autotaskClient.port)
-                let cw = ConnectWiseSimulatorSettings()
-                let connectWise = ConnectWiseConnector(
-                    credentials: ConnectWiseCredentials(
-                        siteURL: "http://127.0.0.1:\(connectWisePort)", companyID: cw.companyID, clientID: cw.clientID,
-                        publicKey: "PSAINSIGHTREADONLY", privateKey: Secret("read-only-private-key-0001")),
-                    http: ReadOnlyHTTP(client: .shared), logger: Logger(label: "test"))
-                let user = AutotaskSimulatorSettings().users[0]
-                let autotask = AutotaskConnector(
-                    credentials: AutotaskCredentials(
-                        userName: user.userName, secret: Secret(user.secret), integrationCode: user.integrationCode,
-                        zoneLookupURL: "http://127.0.0.1:\(autotaskPort)/atservicesrest/v1.0/zoneInformation"),
-                    http: ReadOnlyHTTP(client: .shared), logger: Logger(label: "test"))
-                try await database.withFreshStore { store in
-                    try await store.save(connectWiseTenant)
-                    try await store.save(autotaskTenant)
-                    let options = SyncOptions(worker: "test")
-                    let first = try await ConnectWiseSync(store: store, connector: connectWise, tenant: connectWiseTenant, options: options).run()
-                    let second = try await AutotaskSync(store: store, connector: autotask, tenant: autotaskTenant, options: options).run()
-                    #expect(first.succeeded && second.succeeded, "\(second.failures.map { ($0.stream, $0.error ?? "") })")
-                    let months = business.reportedMonths
-                    let viaConnectWise = try await KPIEngine(store: store, tenant: connectWiseTenant).trend(from: months[0], to: months[months.count - 1])
-                    let viaAutotask = try await KPIEngine(store: store, tenant: autotaskTenant).trend(from: months[0], to: months[months.count - 1])
-                    #expect(viaAutotask.count == truth.months.count)
-                    // Autotask syncs opportunities: its scorecard matches the ground truth, sales included, except labor
-                    // cost (docs/kpis.md, known differences: Autotask keeps one current cost per resource).
-                    for (card, month) in zip(viaAutotask, truth.months) {
-                        var exceptCost = month
-                        exceptCost.laborCost = card.laborCost
-                        expectMatches(card, exceptCost)
-                    }
-                    // Hours are the same; only their price differs.
-                    #expect(viaAutotask.map(\.laborHours) == viaConnectWise.map(\.laborHours))
-                    // Field by field, every number agrees (sales too: ConnectWise opportunities take their values from
-                    // their forecasts) but the known differences (docs/kpis.md): labor cost (Autotask keeps one cost per
-                    // resource) and unbilled labor (Autotask time entries carry no invoice).
-                    let known: Set<String> = ["laborCost", "unbilledLaborHours", "unbilledLabor"]
-                    for (autotaskCard, connectWiseCard) in zip(viaAutotask, viaConnectWise) {
-                        let differing = differences(autotaskCard, connectWiseCard)
-                        #expect(differing.subtracting(known).isEmpty, "\(autotaskCard.month): \(differing.subtracting(known).sorted())")
-                    }
-                    let day = business.snapshot().asOfDate
-                    // The open pipeline, weighted or not, is the truth's through both.
-                    for position in [
-                        try await KPIEngine(store: store, tenant: connectWiseTenant).position(on: day),
-                        try await KPIEngine(store: store, tenant: autotaskTenant).position(on: day),
-                    ] {
-                        #expect(position.openDeals == truth.position.openDeals)
-                        #expect(position.pipeline == truth.position.pipeline)
-                        #expect(position.weightedPipeline == truth.position.weightedPipeline)
-                    }
-                    #expect(truth.months.contains { $0.won > 0 && $0.wonRecurringValue.amount > 0 }, "the business wins deals with recurring value")
-                    let connectWiseAgeing = try await KPIEngine(store: store, tenant: connectWiseTenant).receivablesAgeing(on: day)
-                    let autotaskAgeing = try await KPIEngine(store: store, tenant: autotaskTenant).receivablesAgeing(on: day)
-                    #expect(autotaskAgeing.byBucket == truth.receivablesByAge)
-                    #expect(autotaskAgeing == connectWiseAgeing)
-                }
+        try await database.withFreshStore { store in
+            let first = try await syncThroughSimulator(business, tenant: connectWiseTenant, into: store)
+            let second = try await syncThroughSimulator(autotaskBusiness, tenant: autotaskTenant, into: store)
+            #expect(first.succeeded && second.succeeded, "\(second.failures.map { ($0.stream, $0.error ?? "") })")
+            let months = business.reportedMonths
+            let viaConnectWise = try await KPIEngine(store: store, tenant: connectWiseTenant).trend(from: months[0], to: months[months.count - 1])
+            let viaAutotask = try await KPIEngine(store: store, tenant: autotaskTenant).trend(from: months[0], to: months[months.count - 1])
+            #expect(viaAutotask.count == truth.months.count)
+            // Autotask syncs opportunities: its scorecard matches the ground truth, sales included, except labor
+            // cost (docs/kpis.md, known differences: Autotask keeps one current cost per resource).
+            for (card, month) in zip(viaAutotask, truth.months) {
+                var exceptCost = month
+                exceptCost.laborCost = card.laborCost
+                expectMatches(card, exceptCost)
             }
+            // Hours are the same; only their price differs.
+            #expect(viaAutotask.map(\.laborHours) == viaConnectWise.map(\.laborHours))
+            // Field by field, every number agrees (sales too: ConnectWise opportunities take their values from
+            // their forecasts) but the known differences (docs/kpis.md): labor cost (Autotask keeps one cost per
+            // resource) and unbilled labor (Autotask time entries carry no invoice).
+            let known: Set<String> = ["laborCost", "unbilledLaborHours", "unbilledLabor"]
+            for (autotaskCard, connectWiseCard) in zip(viaAutotask, viaConnectWise) {
+                let differing = differences(autotaskCard, connectWiseCard)
+                #expect(differing.subtracting(known).isEmpty, "\(autotaskCard.month): \(differing.subtracting(known).sorted())")
+            }
+            let day = business.snapshot().asOfDate
+            // The open pipeline, weighted or not, is the truth's through both.
+            for position in [
+                try await KPIEngine(store: store, tenant: connectWiseTenant).position(on: day),
+                try await KPIEngine(store: store, tenant: autotaskTenant).position(on: day),
+            ] {
+                #expect(position.openDeals == truth.position.openDeals)
+                #expect(position.pipeline == truth.position.pipeline)
+                #expect(position.weightedPipeline == truth.position.weightedPipeline)
+            }
+            #expect(truth.months.contains { $0.won > 0 && $0.wonRecurringValue.amount > 0 }, "the business wins deals with recurring value")
+            let connectWiseAgeing = try await KPIEngine(store: store, tenant: connectWiseTenant).receivablesAgeing(on: day)
+            let autotaskAgeing = try await KPIEngine(store: store, tenant: autotaskTenant).receivablesAgeing(on: day)
+            #expect(autotaskAgeing.byBucket == truth.receivablesByAge)
+            #expect(autotaskAgeing == connectWiseAgeing)
         }
     }
 }

@@ -72,6 +72,11 @@ struct WebAppEndToEndTests {
                 }
                 #expect(page.body.contains("Sync complete"), "\(page.body)")
 
+                // The home page opens on the last month with invoices (the business ends in October 2026, two months
+                // before today), not on a month the PSA has not invoiced yet.
+                let opening = try await browser.get("/c/\(id)/")
+                #expect(opening.body.contains("data-month=\"2026-10\""), "\(opening.body.prefix(600))")
+
                 // "Check how we read your PSA": the classification inferred by the first sync; a change shows what moved.
                 #expect(page.body.contains("href=\"/c/\(id)/settings/classification\""))
                 let classification = try await browser.get("/c/\(id)/settings/classification")
