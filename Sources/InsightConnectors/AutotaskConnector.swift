@@ -75,7 +75,7 @@ public final class AutotaskConnector: Sendable {
         let user = credentials.userName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? credentials.userName
         let url = "\(credentials.zoneLookupURL)?user=\(user)"
         let response = try await send(request: "zoneInformation", entity: "zoneInformation") { () async throws -> ReadOnlyHTTP.Response in
-            try await self.http.get(url, headers: [("Accept", "application/json")])
+            try await self.http.get(url, headers: [("Accept", "application/json")], timeout: ReadOnlyHTTP.firstContactTimeout)
         }
         do {
             return try AutotaskZoneInformation.decode(response.body)
@@ -286,6 +286,9 @@ public final class AutotaskConnector: Sendable {
             }
             guard case .failure(let error) = outcome else { continue }
             if case .unauthorized = error, rediscovered, attempt == 0 { continue }
+            // Zone lookup that cannot reach Autotask at all (refused, unknown host) is a wrong address, not a passing
+            // fault: said at once. Once Autotask has answered, transport errors are retried.
+            if case .unreachable = error, entity == "zoneInformation" { throw error }
             guard error.isRetryable, attempt < options.retry.attempts else { throw error }
             logger.warning("retrying", metadata: ["upstream": "autotask", "entity": "\(entity)", "attempt": "\(attempt)", "error": "\(error)"])
             try? await Task.sleep(for: min(options.retry.maximumDelay, options.retry.baseDelay * Int(1 << min(attempt - 1, 16))))

@@ -1,6 +1,6 @@
 public import Foundation
 import AsyncHTTPClient
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 
 /// The Autotask connector's only way out. It can send exactly three kinds of request: a zone lookup GET, a
@@ -27,9 +27,9 @@ public struct AutotaskReadOnlyHTTP: Sendable {
         return tail.isEmpty || (tail.count == 1 && ["count", "next", "prev"].contains(String(tail[tail.startIndex])))
     }
 
-    /// `GET url`.
-    public func get(_ url: String, headers: [(String, String)]) async throws -> ReadOnlyHTTP.Response {
-        try await http.get(url, headers: headers)
+    /// `GET url`, within `timeout` (default: the client's deadline).
+    public func get(_ url: String, headers: [(String, String)], timeout: TimeAmount? = nil) async throws -> ReadOnlyHTTP.Response {
+        try await http.get(url, headers: headers, timeout: timeout)
     }
 
     /// `POST url` with a query `body`; throws ``RefusedWrite`` unless `url` is a query.

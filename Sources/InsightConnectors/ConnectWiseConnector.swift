@@ -68,6 +68,21 @@ public struct ConnectWiseConnector: Sendable {
         return "\(site)/\(codebase)apis/3.0"
     }
 
+    /// One authenticated request (`system/info`, which every API member may read), so that wrong keys or a wrong company
+    /// are said once, before anything is read.
+    /// - Throws: ``ConnectorError/unauthorized(_:)`` for refused keys; other answers are left to the streams.
+    public func checkAuthenticated(base: String) async throws(ConnectorError) {
+        do {
+            _ = try await send("\(base)/system/info", entity: "system/info")
+        } catch .unauthorized(let message) {
+            throw .unauthorized(message)
+        } catch .cancelled {
+            throw .cancelled
+        } catch {
+            return
+        }
+    }
+
     /// The number of records of `endpoint` (changed after `since`, when given).
     public func count(_ endpoint: String, base: String, since: Timestamp? = nil) async throws(ConnectorError) -> Int {
         let url = url(base, "\(endpoint)/count", since: since, pageSize: nil)
@@ -201,7 +216,9 @@ public struct ConnectWiseConnector: Sendable {
             let outcome: Result<ReadOnlyHTTP.Response, ConnectorError>
             var wait = delay(attempt)
             do {
-                let response = try await http.get(url, headers: authenticated ? headers(forwardOnly: forwardOnly) : [("Accept", "application/json")])
+                let response = try await http.get(
+                    url, headers: authenticated ? headers(forwardOnly: forwardOnly) : [("Accept", "application/json")],
+                    timeout: entity == "login/companyinfo" ? ReadOnlyHTTP.firstContactTimeout : nil)
                 switch response.status {
                 case 200..<300:
                     return response
@@ -221,6 +238,9 @@ public struct ConnectWiseConnector: Sendable {
                 outcome = .failure(.unreachable(site: site, reason: "\(error)"))
             }
             guard case .failure(let error) = outcome else { continue }
+            // A site that cannot be reached at the first contact (refused, unknown host) is a wrong address, not a
+            // passing fault: said at once. Once it has answered, transport errors are retried.
+            if case .unreachable = error, entity == "login/companyinfo" { throw error }
             guard error.isRetryable, attempt < retry.attempts else { throw error }
             logger.warning("retrying", metadata: ["upstream": "connectwise", "entity": "\(entity)", "attempt": "\(attempt)", "error": "\(error)"])
             try? await Task.sleep(for: wait)

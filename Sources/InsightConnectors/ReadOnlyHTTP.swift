@@ -25,12 +25,16 @@ public struct ReadOnlyHTTP: Sendable {
         self.maximumBody = maximumBody
     }
 
-    /// `GET url` with `headers`.
-    public func get(_ url: String, headers: [(String, String)]) async throws -> Response {
+    /// The deadline of a first contact with a site (discovery, zone lookup): a site that has not answered by then is a
+    /// wrong or unreachable address, said at once rather than after the pool's connection retries.
+    public static let firstContactTimeout: TimeAmount = .seconds(5)
+
+    /// `GET url` with `headers`, within `timeout` (default: the client's deadline).
+    public func get(_ url: String, headers: [(String, String)], timeout: TimeAmount? = nil) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await client.execute(request, timeout: timeout)
+        let response = try await client.execute(request, timeout: timeout ?? self.timeout)
         let body = try await response.body.collect(upTo: maximumBody)
         return Response(
             status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },

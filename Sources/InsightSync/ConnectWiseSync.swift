@@ -76,7 +76,10 @@ struct ConnectWiseSource: SyncSource {
     static var streams: [(name: String, needs: [String])] { ConnectWiseSync.streams }
 
     func connect() async throws -> Connection {
-        Connection(source: self, base: try await connector.discoverAPIBase())
+        let base = try await connector.discoverAPIBase()
+        // One authenticated request, so that wrong keys stop the run with one message before any stream starts.
+        try await connector.checkAuthenticated(base: base)
+        return Connection(source: self, base: base)
     }
 
     struct Connection: SyncConnection {

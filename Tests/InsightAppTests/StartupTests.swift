@@ -37,6 +37,24 @@ struct StartupTests {
         }
     }
 
+    /// A mistyped or unreachable site is said at the first contact, naming the address tried, not retried for minutes.
+    @Test func aSyncAgainstAClosedPortFailsAtOnceNamingTheAddress() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("startup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try withPortTaken { $0 }  // closed again: nothing listens there
+        let added = try runInsight(
+            ["tenant", "add", "--id", "closed", "--name", "Closed IT", "--psa", "connectwise", "--data-dir", directory.path], environment: [:])
+        #expect(added.status == 0, "\(added.stderr)")
+        let started = Date()
+        let result = try runInsight(
+            ["sync", "--tenant", "closed", "--site", "http://127.0.0.1:\(port)", "--company", "acme", "--client-id", "client",
+             "--public-key", "public", "--data-dir", directory.path],
+            environment: ["CONNECTWISE_PRIVATE_KEY": "private"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("127.0.0.1"), "\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
     @Test func aFreePortPassesTheCheck() throws {
         let port = try withPortTaken { $0 }  // free again once closed
         try Insight.checkCanListen(host: "127.0.0.1", port: port)
