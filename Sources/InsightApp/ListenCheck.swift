@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Why the web app cannot start listening: said before any other work (generating, syncing), in one line.
 public enum ListenError: Error, Equatable, Sendable, CustomStringConvertible {

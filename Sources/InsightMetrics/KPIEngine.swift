@@ -150,13 +150,15 @@ public struct KPIEngine: Sendable {
     // MARK: Labor
 
     /// `CASE` classifying a time entry (alias `t`, its ticket `k`, its work type `w`) into a ``LaborClass``, as
-    /// `LaborClass.of`, through the classification: time of a work type classified as time off is time off.
+    /// `LaborClass.of`, through the classification: time is time off when its work type is classified time off (the
+    /// PSA's own time-off charge counts only for an entry without a work type); other charge-code time is internal.
     static let laborClassSQL = """
-        CASE WHEN \(ClassificationSQL.workClass("w")) = 'timeOff' THEN 'timeOff' ELSE CASE t.charge_kind
+        CASE WHEN \(ClassificationSQL.workClass("w")) = 'timeOff' THEN 'timeOff'
+            WHEN t.charge_kind = 'timeOff' AND w.source_id IS NULL THEN 'timeOff' ELSE CASE t.charge_kind
             WHEN 'ticket' THEN CASE \(ClassificationSQL.ticketClass("k")) WHEN 'reactive' THEN 'reactive' WHEN 'proactive' THEN 'proactive'
                 WHEN 'project' THEN 'project' WHEN 'internal' THEN 'internal' ELSE 'other' END
             WHEN 'projectTicket' THEN 'project' WHEN 'project' THEN 'project' WHEN 'agreement' THEN 'other'
-            WHEN 'internal' THEN 'internal' ELSE 'timeOff'
+            ELSE 'internal'
         END END
         """
 

@@ -124,6 +124,27 @@ struct ClassificationTests {
         }
     }
 
+    /// Time-off work types decide what is time off: classifying one as internal moves its hours from time off to internal
+    /// and back into available hours, whatever the PSA's own time-off charge says.
+    @Test func aTimeOffWorkTypeClassifiedInternalStopsBeingTimeOff() async throws {
+        let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 8))
+        let tenant = business.tenant(id: "time-off")
+        let month = business.reportedMonths.last!
+        try await TestDatabase.sqlite.withFreshStore { store in
+            _ = try await syncThroughSimulator(business, tenant: tenant, into: store)
+            let engine = KPIEngine(store: store, tenant: tenant)
+            let before = try await engine.scorecard(month)
+            let timeOff = try await store.classification(tenant: tenant.id).filter { $0.dimension == .workType && $0.className == "timeOff" }
+            #expect(!timeOff.isEmpty && (before.laborHours["timeOff"]?.value ?? 0) > 0)
+            for entry in timeOff { try await store.classify(tenant: tenant.id, .workType, value: entry.value, as: "internal") }
+            let after = try await engine.scorecard(month)
+            #expect(after.laborHours["timeOff", default: .zero] == .zero)
+            #expect(after.laborHours["internal", default: .zero].value == before.laborHours["internal", default: .zero].value + before.laborHours["timeOff", default: .zero].value)
+            #expect(after.availableHours.value == before.availableHours.value + before.laborHours["timeOff", default: .zero].value)
+            #expect(after.revenue == before.revenue && after.utilizedHours == before.utilizedHours)
+        }
+    }
+
     /// A confirmed class survives a restart and an incremental sync that brings new tickets on the board.
     @Test func aConfirmedClassSurvivesARestartAndAnIncrementalSync() async throws {
         let business = try MSPBusiness.generate(GeneratorSettings(size: .small, seed: 8))
