@@ -26,7 +26,11 @@ extension Insight {
         guard port != 0 else { return }
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        #if os(Linux)
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
         var found: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found else { throw .unknownAddress(host) }
         defer { freeaddrinfo(found) }

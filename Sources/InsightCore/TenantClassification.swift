@@ -160,7 +160,7 @@ public struct ClassificationUsage: Sendable, Equatable {
         (self.dimension, self.value, self.records, self.hints, self.withRecurringLines) = (dimension, value, records, hints, withRecurringLines)
     }
 
-    /// The hint most records carry (ties broken by class order), if any.
+    /// The hint most records carry (ties broken alphabetically, so that the same data always gives the same class), if any.
     var mainHint: String? {
         hints.filter { $0.value > 0 }.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
     }
@@ -171,8 +171,17 @@ public struct ClassificationUsage: Sendable, Equatable {
 public enum ClassificationInference {
     /// The inferred class of `usage`'s value, and why.
     public static func infer(_ usage: ClassificationUsage) -> (className: String, reason: String) {
-        let name = usage.value.lowercased()
-        func named(_ words: [String]) -> String? { words.first { name.contains($0) } }
+        // Hints match whole words or their beginnings ("alert" in "NOC Alerts", "licen" in "Licensing"), never the
+        // middle of a word ("patch" is not in "Dispatch", "pto" not in "Laptop").
+        let words = usage.value.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let spaced = " " + words.joined(separator: " ")
+        func named(_ hints: [String]) -> String? {
+            hints.first { hint in
+                if hint.contains(" ") { return spaced.contains(" " + hint) }
+                // Numbers whole ("365", not "3650"); words by their beginning.
+                return words.contains { hint.allSatisfy(\.isNumber) ? $0 == hint || $0.hasSuffix(hint) && $0.dropLast(hint.count).allSatisfy(\.isLetter) : $0.hasPrefix(hint) }
+            }
+        }
         switch usage.dimension {
         case .ticketBoard:
             let project = usage.hints[Ticket.ServiceClass.project.rawValue] ?? 0
@@ -193,8 +202,13 @@ public enum ClassificationInference {
             if usage.withRecurringLines * 2 > usage.records { return ("fixedFee", "most of its agreements bill recurring lines") }
             return ("timeAndMaterials", "its agreements bill no recurring amount or lines")
         case .workType:
-            if let word = named(timeOffWords) { return ("timeOff", "its name says \"\(word)\"") }
-            if let hint = usage.mainHint { return (hint, "its PSA flags (utilization, billing)") }
+            // The PSA's flags say client work or not; among work that is not client work, the name tells time off
+            // (ConnectWise has no time-off flag).
+            let hint = usage.mainHint
+            if hint == nil || hint == "internal" || hint == "timeOff", let word = named(timeOffWords) {
+                return ("timeOff", "not client work, and its name says \"\(word)\"")
+            }
+            if let hint { return (hint, "its PSA flags (utilization, billing)") }
             return ("billable", "no flags: client work")
         case .additionProduct:
             if let word = named(["user", "seat", "mailbox"]) { return ("perUser", "its name says \"\(word)\"") }

@@ -106,11 +106,12 @@ extension KPIEngine {
                     + "carries \(Self.materialSharePercent) % or more of its kind's records.",
                 fix: "Open Settings > How we read your PSA, check each value's class and confirm or change it (nothing changes in your PSA).",
                 records: try await store.classification(tenant: self.tenant.id)
-                    .filter { entry in entry.origin == .inferred && entry.records > 0 }
                     .grouped { $0.dimension }
                     .flatMap { _, entries in
+                        // The share of every record of the dimension, confirmed values included.
                         let total = entries.reduce(0) { $0 + $1.records }
-                        return entries.filter { $0.records * 100 >= total * Self.materialSharePercent }.map { "\($0.dimension.rawValue): \($0.value)" }
+                        return entries.filter { $0.origin == .inferred && $0.records > 0 && $0.records * 100 >= total * Self.materialSharePercent }
+                            .map { "\($0.dimension.rawValue): \($0.value)" }
                     }
                     .sorted()),
         ]

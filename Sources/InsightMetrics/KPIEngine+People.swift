@@ -69,7 +69,7 @@ extension KPIEngine {
         for row in try await query("""
             SELECT r.member_id AS member, r.month, r.labor_class AS class, r.hourly_cost_micros AS cost,
                    COALESCE(w.cost_multiplier_micros, 1000000) AS multiplier,
-                   CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) IN ('billable', 'nonBillable') THEN 1 ELSE 0 END AS utilized, CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) = 'timeOff' THEN 1 ELSE 0 END AS time_off,
+                   CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) IN ('billable', 'nonBillable') THEN 1 ELSE 0 END AS utilized, CASE WHEN r.labor_class = 'timeOff' THEN 1 ELSE 0 END AS time_off,
                    m.daily_capacity_micros AS capacity, COALESCE(m.name, r.member_id) AS name,
                    CAST(COALESCE(SUM(r.hours_micros), 0) AS BIGINT) AS hours
             FROM labor_rollups r

@@ -196,7 +196,7 @@ public struct KPIEngine: Sendable {
         let (tenant, first, last) = (tenant.id.rawValue, months[0].yyyymm, months[months.count - 1].yyyymm)
         let rows = try await query("""
             SELECT r.month, m.daily_capacity_micros AS capacity,
-                   CAST(COALESCE(SUM(CASE WHEN \(unsafeRaw: ClassificationSQL.workClass("w")) = 'timeOff' THEN r.hours_micros ELSE 0 END), 0) AS BIGINT) AS time_off
+                   CAST(COALESCE(SUM(CASE WHEN r.labor_class = 'timeOff' THEN r.hours_micros ELSE 0 END), 0) AS BIGINT) AS time_off
             FROM labor_rollups r
             JOIN members m ON m.tenant_id = r.tenant_id AND m.source = r.source AND m.source_id = r.member_id
             LEFT JOIN work_types w ON w.tenant_id = r.tenant_id AND w.source = r.source AND w.source_id = r.work_type_id

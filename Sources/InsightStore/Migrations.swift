@@ -448,8 +448,13 @@ private func createRecordTable(
         .column("updated_at_ms", type: .bigint, .notNull)
         .primaryKey("tenant_id", "dimension", "value")
         .run()
-    // The PSA's own configuration type name, classified as a managed endpoint or not.
+    // The PSA's own configuration type name, classified as a managed endpoint or not. Configurations synced before
+    // have none: their streams read everything again on the next sync (unless a run is under way).
     try await db.alter(table: "configurations").column("type_name", type: .text).run()
+    try await db.raw("""
+        UPDATE sync_cursors SET high_water_ms = NULL, high_id = NULL
+        WHERE stream IN ('company/configurations', 'ConfigurationItems') AND run_started_at_ms IS NULL
+        """).run()
 }
 
 /// Items a stream could not read as records are left out alone and counted in the run log, with the first reasons.

@@ -93,6 +93,8 @@ extension Store {
     ) async throws -> Bool {
         guard dimension.classes.contains(className) else { throw UnknownClassError(dimension: dimension, className: className) }
         return try await withTransaction { db in
+            // Stamped inside the transaction, as sync pages are, so that the rollups' watermarks see it.
+            let now = max(now, .now)
             let current = try await Self.classification(tenant: tenant, on: db).first { $0.dimension == dimension && $0.value == value }
             let changed = current?.className != className
             try await Self.save(
@@ -227,17 +229,23 @@ extension Store {
         result[index].hints.merge(usage.hints, uniquingKeysWith: +)
     }
 
+    /// Saves `entry`. An inferred entry never replaces a confirmed one (a person may have confirmed it meanwhile): then
+    /// only its record count moves.
     private static func save(_ entry: ClassificationEntry, tenant: Tenant.ID, now: Timestamp, on db: any SQLDatabase) async throws {
-        try await db.insert(into: "classifications")
-            .columns("tenant_id", "dimension", "value", "class", "origin", "reason", "records", "updated_at_ms")
-            .values(
-                SQLBind(tenant.rawValue), SQLBind(entry.dimension.rawValue), SQLBind(entry.value), SQLBind(entry.className),
-                SQLBind(entry.origin.rawValue), SQLBind(entry.reason), SQLBind(Int64(entry.records)), SQLBind(now.rawValue))
-            .onConflict(with: ["tenant_id", "dimension", "value"]) {
-                $0.set(excludedValueOf: "class").set(excludedValueOf: "origin").set(excludedValueOf: "reason")
-                    .set(excludedValueOf: "records").set(excludedValueOf: "updated_at_ms")
-            }
-            .run()
+        let guarded = entry.origin == .inferred ? "WHERE classifications.origin = 'inferred'" : ""
+        try await db.raw("""
+            INSERT INTO classifications (tenant_id, dimension, value, class, origin, reason, records, updated_at_ms)
+            VALUES (\(bind: tenant.rawValue), \(bind: entry.dimension.rawValue), \(bind: entry.value), \(bind: entry.className),
+                    \(bind: entry.origin.rawValue), \(bind: entry.reason), \(bind: Int64(entry.records)), \(bind: now.rawValue))
+            ON CONFLICT (tenant_id, dimension, value) DO UPDATE SET class = excluded.class, origin = excluded.origin,
+                reason = excluded.reason, records = excluded.records, updated_at_ms = excluded.updated_at_ms \(unsafeRaw: guarded)
+            """).run()
+        if entry.origin == .inferred {
+            try await db.raw("""
+                UPDATE classifications SET records = \(bind: Int64(entry.records))
+                WHERE tenant_id = \(bind: tenant.rawValue) AND dimension = \(bind: entry.dimension.rawValue) AND value = \(bind: entry.value)
+                """).run()
+        }
     }
 
     /// Stamps the records carrying `value` as synced now: the KPI rollups then recompute every month they touch.

@@ -215,6 +215,7 @@ struct AutotaskSource: SyncSource {
                     page.lastID = items.map(\.id).max().map(String.init)
                     page.requests = 1 + mapped.requests
                     page.rejected = mapped.rejected
+                    try mapped.checkNotAllRefused(entity)
                     if listIDs { seen.formUnion(items.map { String($0.id) }) }
                     try await store(page)
                 })
@@ -271,6 +272,7 @@ struct AutotaskSource: SyncSource {
                                 page.lastID = items.map(\.id).max().map(String.init)
                                 page.requests = 1 + mapped.requests
                                 page.rejected = mapped.rejected
+                                try mapped.checkNotAllRefused(entity)
                                 page.lane = index
                                 let stored = await withCheckedContinuation { continuation in
                                     let key = waiting.add(continuation)
@@ -529,6 +531,13 @@ struct Mapped<R: Sendable>: Sendable {
     var rejected: [String] = []
 
     init() {}
+
+    /// Fails the page when every one of several items was refused: that is no longer a bad item but a shape the mapping
+    /// cannot read, which must stop the stream rather than pass for an empty page.
+    func checkNotAllRefused(_ entity: AutotaskEntity) throws(AutotaskDecodingError) {
+        guard records.isEmpty, rejected.count > 1, let first = rejected.first else { return }
+        throw AutotaskDecodingError(entity: entity.rawValue, reason: "every item of a page was refused (\(rejected.count)), e.g. \(first)")
+    }
 
     init<Item>(_ items: [Item], requests: Int, _ map: (Item) throws(AutotaskDecodingError) -> R?) {
         self.requests = requests

@@ -151,9 +151,15 @@ struct StreamSync<Source: SyncSource>: Sendable {
         report.skipped += blockedStreams.map { (stream: $0.0, reason: $0.1) }
         // The MSP's own values (boards, agreement types, work types) this run brought get their inferred class; confirmed
         // classes stay. Records whose class moved are marked changed, so the KPI rollups recompute their months.
-        let unclassified = report.records > 0 ? false : try await store.classification(tenant: tenant.id).isEmpty
-        if report.records > 0 || unclassified {
-            report.classificationChanges = try await store.inferClassification(tenant: tenant.id, now: clock()).count
+        // A failure here costs no stored page: it is reported, and the next run infers again.
+        do {
+            let changed = report.records > 0 || report.entries.contains { $0.deleted > 0 }
+            let needed = changed ? true : try await store.classification(tenant: tenant.id).isEmpty
+            if needed {
+                report.classificationChanges = try await store.inferClassification(tenant: tenant.id, now: clock()).count
+            }
+        } catch {
+            report.skipped.append((stream: "classification", reason: "the classification could not be inferred: \(error)"))
         }
         return report
     }

@@ -26,9 +26,7 @@ extension WebApp {
                 throw WebError.invalidField("'\(value)' is not one of this company's \(dimension.title.lowercased()).")
             }
             let engine = KPIEngine(store: store, tenant: tenant)
-            // The last complete month, or the last invoiced one when the company's data ends earlier.
-            let lastComplete = tenant.calendar.month(of: .now).advanced(by: -1)
-            let month = try await engine.latestInvoicedMonth().map { min($0, lastComplete) } ?? lastComplete
+            let month = try await engine.defaultMonth()
             let before = try await engine.scorecard(month)
             try await store.classify(tenant: tenant.id, dimension, value: value, as: className)
             let after = try await engine.scorecard(month)
@@ -55,7 +53,8 @@ extension WebApp {
     private func classificationPage(_ context: WebContext, moved: (summary: String, month: YearMonth, kpis: [Moved])?) async throws -> HTML {
         let (tenant, user, role) = try await company(context)
         var entries = try await store.classification(tenant: tenant.id)
-        if entries.isEmpty, try await store.inferClassification(tenant: tenant.id).isEmpty == false {
+        // A company synced before classifications existed: an admin's first look infers them (a viewer's page writes nothing).
+        if entries.isEmpty, role.allows(.admin), try await store.inferClassification(tenant: tenant.id).isEmpty == false {
             entries = try await store.classification(tenant: tenant.id)
         }
         let id = tenant.id.rawValue

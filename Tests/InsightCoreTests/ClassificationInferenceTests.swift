@@ -40,6 +40,16 @@ struct ClassificationInferenceTests {
         #expect(infer(.workType, "PTO", hints: ["timeOff": 1]) == "timeOff")
     }
 
+    @Test func namesHintByWholeWordsAndFlagsOutrankThem() {
+        #expect(infer(.ticketBoard, "Dispatch", hints: ["other": 10]) == "reactive", "not \"patch\"")
+        #expect(infer(.ticketBoard, "Monitoring Alerts", hints: ["other": 10]) == "proactive")
+        #expect(infer(.workType, "Laptop Build", hints: ["billable": 10]) == "billable", "not \"pto\"")
+        #expect(infer(.workType, "Leave of absence", hints: ["billable": 10]) == "billable", "client work by its flags")
+        #expect(infer(.workType, "Parental Leave", hints: ["internal": 10]) == "timeOff")
+        #expect(infer(.agreementType, "Managed 3650", hints: ["fixedFee": 10], lines: 10) == "fixedFee", "not \"365\"")
+        #expect(infer(.agreementType, "Microsoft 365", hints: ["fixedFee": 10], lines: 10) == "licenseResale")
+    }
+
     @Test func productsBillUsersWhenTheirNamesSaySo() {
         #expect(infer(.additionProduct, "MS-USER") == "perUser")
         #expect(infer(.additionProduct, "MS-WORKSTATION") == "other")
