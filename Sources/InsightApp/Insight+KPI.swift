@@ -17,11 +17,6 @@ public struct ScorecardReport: Sendable, Codable {
 }
 
 extension Insight {
-    /// The month a scorecard shows by default: the last complete month in the tenant's time zone.
-    public static func lastCompleteMonth(for tenant: Tenant, now: Timestamp = .now) -> YearMonth {
-        tenant.calendar.month(of: now).advanced(by: -1)
-    }
-
     /// The scorecard of `month` (default: the last complete month, or the last invoiced one when the data ends earlier:
     /// ``KPIEngine/defaultMonth(now:)``) for the tenant named `name`.
     public static func scorecard(store: Store, tenant name: String?, month: YearMonth?) async throws -> ScorecardReport {
